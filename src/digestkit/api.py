@@ -1,0 +1,32 @@
+"""The verbs users call: parse text or a file into a `DigestDocument`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import source as _source
+from .build import build
+from .diagnostics import DigestError
+from .models import DigestDocument
+
+
+def parse(text: str, *, strict: bool = False, path: str | None = None) -> DigestDocument:
+    """Parse digest Markdown. Tolerant by default: problems become `doc.diagnostics`.
+
+    With `strict=True`, raise `DigestError` (carrying every diagnostic) if any is an error.
+    """
+    return _finish(build(_source.from_text(text, path)), strict)
+
+
+def parse_file(path: str | os.PathLike[str], *, strict: bool = False) -> DigestDocument:
+    """Parse a digest file. Raises `DigestError` for bytes that are not UTF-8 text, and
+    `OSError` when the file cannot be read."""
+    name = os.fspath(path)
+    return _finish(build(_source.from_bytes(Path(name).read_bytes(), name)), strict)
+
+
+def _finish(document: DigestDocument, strict: bool) -> DigestDocument:
+    if strict and document.errors:
+        raise DigestError(document.diagnostics)
+    return document

@@ -1,0 +1,207 @@
+"""Classified lines -> validated models, diagnostics and layout.
+
+The walk is a small state machine over regions: preamble, digest head, paper, orphan (the lines
+after a `###` heading that is not a paper link, kept verbatim with its owner) and epilogue.
+Nothing is dropped: every line lands in a field, in a chunk of layout, or in both.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import fields
+from .diagnostics import Diagnostic
+from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
+from .models import DigestDocument, arxiv_id_from_url
+from .paper_block import PaperBlock
+from .scan import classify
+from .source import Source
+
+_PATH_DATE = re.compile(r"(?:^|[/\\])(\d{4})[/\\-](\d{2})[/\\-](\d{2})(?:\.[^/\\]*)?$")
+# One character class keeps the scan fast; a TAB is then reported only after text (not indent).
+_CONTROL = re.compile(r"[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _Digest:
+    def __init__(self, heading_index: int | None, date: Any):
+        self.heading_index = heading_index
+        self.date = date
+        self.papers: list[PaperBlock] = []
+        self.head_stop: int | None = None  # first line after the head region
+        self.epilogue: tuple[int, int] | None = None
+
+
+class _Walk:
+    def __init__(self, source: Source):
+        self.source = source
+        self.lines = source.content  # without a CRLF file's `\r`
+        self.kinds = classify(source.content)
+        self.report: list[Diagnostic] = []
+        self.digests: list[_Digest] = []
+        self.preamble_stop: int | None = None
+        self.paper: PaperBlock | None = None
+        self.region = "preamble"
+
+    def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
+        self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
+
+    # -- regions -----------------------------------------------------------------------------
+    def _end_preamble(self, index: int) -> None:
+        if self.preamble_stop is None:
+            self.preamble_stop = index
+
+    def _close_region(self, index: int) -> None:
+        if self.paper is not None:
+            self.digests[-1].papers.append(self.paper)
+            self.paper = None
+        if self.region == "epilogue" and self.digests:
+            digest = self.digests[-1]
+            assert digest.epilogue is not None
+            digest.epilogue = (digest.epilogue[0], index)
+        if self.digests and self.digests[-1].head_stop is None:
+            self.digests[-1].head_stop = index
+
+    def _start_digest(self, index: int) -> None:
+        self._end_preamble(index)
+        self._close_region(index)
+        date, problem = fields.digest_date(self.lines[index])
+        if problem:
+            self.diag("DK101", f"digest heading: {problem}", index, 4)
+        self.digests.append(_Digest(index, date))
+        self.region = "head"
+
+    def _start_paper(self, index: int, heading: fields.Heading) -> None:
+        if self.region in ("preamble", "epilogue"):
+            self._end_preamble(index)
+            self._close_region(index)
+            self.diag("DK110", "paper heading outside any `## Daily Papers` section", index)
+            self.digests.append(_Digest(None, None))
+        else:
+            self._close_region(index)
+        self.paper = PaperBlock(self.lines, self.kinds, index, heading, self.report,
+                                self.source.path)
+        self.region = "paper"
+
+    def _start_epilogue(self, index: int) -> None:
+        self._close_region(index)
+        self.digests[-1].epilogue = (index, index)
+        self.region = "epilogue"
+
+    # -- the walk ----------------------------------------------------------------------------
+    def run(self) -> None:
+        lines, kinds, n = self.lines, self.kinds, len(self.lines)
+        index = 0
+        while index < n:
+            kind = kinds[index]
+            if kind == "digest":
+                self._start_digest(index)
+            elif kind == "paper" and (heading := fields.paper_heading(lines[index])):
+                self._start_paper(index, heading)
+            elif self.region in ("preamble", "epilogue"):
+                pass  # surrounding Markdown, kept verbatim
+            elif kind == "heading" and _level(lines[index]) <= 2:
+                self._start_epilogue(index)
+            elif kind == "paper":
+                self.diag("DK111", "`###` heading is not a `### [Title](url)` paper link; "
+                          "its lines are kept as they are", index)
+                self._orphan(index)
+            elif self.region == "orphan":
+                self._orphan(index)
+            elif self.region == "head":
+                if kind != "blank":
+                    self.diag("DK112", "text between the digest heading and its first paper: "
+                              f"`{lines[index][:60]}`", index)
+            elif kind == "heading":  # a `####` heading inside a paper
+                assert self.paper is not None
+                self.paper.unplaced(index, "heading inside a paper")
+            else:
+                assert self.paper is not None
+                index = self.paper.consume(index)
+                continue
+            index += 1
+        self._end_preamble(n)
+        self._close_region(n)
+
+    def _orphan(self, index: int) -> None:
+        self.region = "orphan"
+        if self.paper is not None:
+            self.paper.chunks.append(["gap", index, index + 1])
+        # In a digest head the line simply stays in the head region.
+
+
+def _level(line: str) -> int:
+    return len(line) - len(line.lstrip("#"))
+
+
+def build(source: Source) -> DigestDocument:
+    """Parse a decoded source into a document carrying diagnostics and layout."""
+    walk = _Walk(source)
+    walk.run()
+    raw = source.raw
+    assert walk.preamble_stop is not None
+    data: dict[str, Any] = {"preamble": raw(0, walk.preamble_stop), "digests": []}
+    paper_blocks: list[PaperBlock] = []
+    for digest in walk.digests:
+        epilogue = raw(*digest.epilogue) if digest.epilogue else ""
+        papers = [block.close() for block in digest.papers]
+        paper_blocks.extend(digest.papers)
+        data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
+    document = DigestDocument.model_validate(data)
+    document._layout = DocumentLayout(source.bom, source.text.endswith("\n") or not source.text)
+    for digest, model in zip(walk.digests, document.digests):
+        heading = digest.heading_index
+        head_start = heading + 1 if heading is not None else (
+            digest.papers[0].start if digest.papers else 0)
+        assert digest.head_stop is not None
+        model._layout = DigestLayout(source, heading, (head_start, digest.head_stop), model.date)
+    for block, paper in zip(paper_blocks, document.papers):
+        paper._layout = PaperLayout(source, block.chunks, freeze(paper))
+    _document_checks(walk, document)
+    walk.report.sort(key=lambda d: (d.line, d.col))
+    document._diagnostics = walk.report
+    return document
+
+
+def _document_checks(walk: _Walk, document: DigestDocument) -> None:
+    source = walk.source
+    if not any(digest.heading_index is not None for digest in walk.digests):
+        what = "empty file" if not source.text.strip() else "not a digest"
+        walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
+    path_date = _date_from_path(source.path)
+    first_seen: dict[str, int] = {}
+    for digest, model in zip(walk.digests, document.digests):
+        heading = digest.heading_index
+        if heading is not None and not model.papers:
+            walk.diag("DK103", "digest section has no papers", heading)
+        if heading is not None and path_date and model.date and model.date.isoformat() != path_date:
+            walk.diag("DK102", f"digest date {model.date} differs from the path's {path_date}",
+                      heading, 17)
+        for block in digest.papers:  # the walk's blocks: cheaper than the models' properties
+            url, index = block.values["url"], block.start
+            if url in first_seen:
+                walk.diag("DK113", f"{url} already appears at line {first_seen[url]}", index)
+            else:
+                first_seen[url] = index + 1
+            if arxiv_id_from_url(url) is None:
+                walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
+    _control_characters(walk)
+
+
+def _date_from_path(path: str | None) -> str | None:
+    match = _PATH_DATE.search(path) if path else None
+    return "-".join(match.groups()) if match else None
+
+
+def _control_characters(walk: _Walk) -> None:
+    # `str.isprintable` is a C-level pre-filter: only the rare lines it rejects (control or
+    # format characters, tabs, unusual spaces) are searched with the regex.
+    for index, line in enumerate(walk.lines):
+        if line.isprintable():
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        for match in _CONTROL.finditer(line):
+            if match.group() == "\t" and match.start() < indent:
+                continue  # indentation, not a stray `\\t`
+            walk.diag("DK401", f"control character U+{ord(match.group()):04X} in text", index,
+                      match.start() + 1)

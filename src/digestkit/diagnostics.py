@@ -1,0 +1,106 @@
+"""Diagnostics as data: one record type, one catalogue of stable codes, one exception.
+
+Codes never change meaning once released; `docs/diagnostics.md` documents each one and a test
+keeps that page and this catalogue in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a finding is: errors lose or confuse data, warnings are tolerated variants."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One catalogue entry: the code's severity and a one-line summary (used by SARIF and docs)."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        Rule("DK001", _E, "file is not UTF-8 text"),
+        Rule("DK002", _E, "no digest heading `## Daily Papers (YYYY-MM-DD)` in the file"),
+        Rule("DK101", _W, "digest heading has no valid date"),
+        Rule("DK102", _W, "digest date differs from the date in the file path"),
+        Rule("DK103", _W, "digest section has no papers"),
+        Rule("DK110", _W, "paper heading outside any digest section"),
+        Rule("DK111", _E, "`###` heading is not a `### [Title](url)` paper link"),
+        Rule("DK112", _W, "text the parser could not place"),
+        Rule("DK113", _W, "duplicate paper: the same URL appears earlier in the document"),
+        Rule("DK201", _W, "paper has no thumbnail or video"),
+        Rule("DK202", _W, "paper has no `Vote:` line"),
+        Rule("DK203", _W, "paper has no authors"),
+        Rule("DK204", _W, "paper has no summary bullets"),
+        Rule("DK205", _W, "`Vote:` value is not a non-negative integer"),
+        Rule("DK206", _W, "`Vote: -`: the vote count is unknown"),
+        Rule("DK207", _E, "paper title is empty"),
+        Rule("DK208", _W, "paper URL is not an arXiv or Hugging Face paper link"),
+        Rule("DK209", _W, "a media, Vote or Authors line repeats; the first one is kept"),
+        Rule("DK210", _W, "a media, Vote or Authors line comes after the summary started"),
+        Rule("DK211", _W, "video link and embedded video point at different URLs"),
+        Rule("DK212", _W, "embedded HTML has no video, iframe or image source"),
+        Rule("DK213", _W, "`Authors:` list literal is malformed; split on commas instead"),
+        Rule("DK301", _W, "summary label markers are unbalanced"),
+        Rule("DK401", _W, "control character in text"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding at a 1-based `line:col`; `path` is set when the text came from a file."""
+
+    code: str
+    message: str
+    line: int
+    col: int = 1
+    path: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:" if self.path else ""
+        return f"{where}{self.line}:{self.col}: {self.code} {self.message}"
+
+
+class DigestkitError(Exception):
+    """Base of every exception digestkit raises on purpose."""
+
+
+class DigestError(DigestkitError, ValueError):
+    """The input is not a readable digest (strict mode, undecodable bytes, invalid JSON).
+
+    `diagnostics` holds every finding, so a caller can report them all at once.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], summary: str = ""):
+        self.diagnostics = tuple(diagnostics)
+        first = str(self.diagnostics[0]) if self.diagnostics else ""
+        more = len(self.diagnostics) - 1
+        text = summary or first
+        if more > 0 and not summary:
+            text += f" (and {more} more)"
+        super().__init__(text)
+
+
+class FormatError(DigestkitError, ValueError):
+    """An unknown output format, or options that the chosen format does not take."""

@@ -1,0 +1,126 @@
+"""One-line field readers: headings, media, Vote and Authors values.
+
+Each returns plain values (and a problem message where the input is off), never models or
+diagnostics, so `build` stays the only place that decides severity and position.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from typing import NamedTuple
+
+DIGEST_HEADING = re.compile(r"##[ \t]+Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?[ \t]*")
+# Greedy title: titles are raw and may hold `[`, `]`, `(` and `)`, so the link starts at the
+# last `](` of the line. `<url>` is CommonMark's form for URLs with unusual characters.
+PAPER_HEADING = re.compile(r"###[ \t]+\[(?P<title>.*)\]\((?:<(?P<angled>[^<>\s]*)>|(?P<url>\S*))\)[ \t]*")
+IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>\S+)\)[ \t]*")
+WATCH = re.compile(r"\[Watch Video\](?:\((?P<url>\S+)\)|(?P<bare>[^\s()]+))[ \t]*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Heading(NamedTuple):
+    title: str
+    url: str
+
+
+def paper_heading(line: str) -> Heading | None:
+    match = PAPER_HEADING.fullmatch(line)
+    if match is None:
+        return None
+    return Heading(match["title"], match["angled"] if match["angled"] is not None else match["url"])
+
+
+def digest_date(line: str) -> tuple[dt.date | None, str | None]:
+    """The heading's date, or None and why not."""
+    match = DIGEST_HEADING.fullmatch(line)
+    raw = match["date"] if match else None
+    if raw is None:
+        return None, "expected `## Daily Papers (YYYY-MM-DD)`"
+    if not _ISO_DATE.fullmatch(raw.strip()):
+        return None, f"`{raw}` is not a YYYY-MM-DD date"
+    try:
+        return dt.date.fromisoformat(raw.strip()), None
+    except ValueError:
+        return None, f"`{raw}` is not a real date"
+
+
+def vote(line: str) -> tuple[int | None, str]:
+    """(votes, raw value): votes is None unless the value is a non-negative integer."""
+    value = line[len("Vote:") :].strip(" \t")  # the scanner guarantees the prefix
+    return (int(value) if value.isascii() and value.isdigit() else None), value
+
+
+class Authors(NamedTuple):
+    names: list[str]
+    list_literal: bool
+    malformed: bool
+
+
+def authors(line: str) -> Authors:
+    """`Authors: A, B` or the Python-list form `Authors: ['A', 'B']`; `+` is not an author."""
+    value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            parsed = None
+        if isinstance(parsed, list) and all(isinstance(name, str) for name in parsed):
+            one_line = [" ".join(name.split()) if "\n" in name or "\r" in name else name
+                        for name in parsed]
+            return Authors(_clean(one_line), True, False)
+        return Authors(_clean(_COMMA.split(value[1:-1].replace("'", ""))), True, True)
+    return Authors(_clean(_COMMA_SPACE.split(value)), False, False)
+
+
+_COMMA_SPACE = re.compile(r"\s*, \s*")
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def _clean(names: list[str]) -> list[str]:
+    """Drop `+` and empty items; checked with C-level membership tests first (663 names occur)."""
+    if "+" in names or "" in names:
+        names = [name for name in names if name not in ("+", "")]
+    if names and (names[0] != names[0].strip() or names[-1] != names[-1].strip()):
+        names = [name.strip() for name in names]
+        names = [name for name in names if name not in ("+", "")]
+    return names
+
+
+def image_url(line: str) -> str | None:
+    match = IMAGE.fullmatch(line)
+    return match["url"] if match else None
+
+
+def watch_url(line: str) -> str | None:
+    match = WATCH.fullmatch(line)
+    if match is None:
+        return None
+    return match["url"] or match["bare"]
+
+
+class HtmlMedia(NamedTuple):
+    kind: str  # "video" or "image"
+    url: str
+
+
+def html_media(html: str) -> HtmlMedia | None:
+    """The first `<video src>`, `<source src>`, `<iframe src>` or `<img src>` in an HTML block.
+
+    lxml is imported here, on first use: most digests hold no HTML, and the CLI starts faster.
+    """
+    from lxml import etree, html as lxml_html
+
+    try:
+        fragments = lxml_html.fragments_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    for fragment in fragments:
+        if not isinstance(fragment, lxml_html.HtmlElement):
+            continue
+        for element in fragment.iter("video", "source", "iframe", "img"):
+            src = (element.get("src") or "").strip()
+            if src and not any(ch.isspace() for ch in src):
+                return HtmlMedia("image" if element.tag == "img" else "video", src)
+    return None

@@ -1,0 +1,39 @@
+"""`dumps`/`dump`/`loads`/`load`: the json-module-shaped entry points to every format."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from .models import DigestDocument
+from .writers import get_format
+
+
+def _as_iterable(documents: DigestDocument | Iterable[DigestDocument]) -> Iterable[DigestDocument]:
+    return (documents,) if isinstance(documents, DigestDocument) else documents
+
+
+def dump(documents: DigestDocument | Iterable[DigestDocument], fp: TextIO, format: str,
+         **options: Any) -> None:
+    """Write one document, or many as one output, to a text stream."""
+    get_format(format).writer().write(_as_iterable(documents), fp, **options)
+
+
+def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str,
+          **options: Any) -> str:
+    """`dump` to a string."""
+    out = io.StringIO()
+    dump(documents, out, format, **options)
+    return out.getvalue()
+
+
+def loads(text: str, format: str = "json") -> DigestDocument | list[DigestDocument]:
+    """Read documents back: one document for one, a list when the text holds several
+    (a JSON array, a JSON Lines stream spanning several files). Raises `DigestError`."""
+    documents = get_format(format).reader().read(text)
+    return documents[0] if len(documents) == 1 else documents
+
+
+def load(fp: TextIO, format: str = "json") -> DigestDocument | list[DigestDocument]:
+    return loads(fp.read(), format)

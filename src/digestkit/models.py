@@ -1,0 +1,162 @@
+"""The typed models users read and write: data only.
+
+Formatting trivia (raw lines, blank runs, label style), source positions and diagnostics live in
+private attributes, so they never reach JSON, CSV or the schema, and equality compares data only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    computed_field,
+)
+
+from .diagnostics import Diagnostic
+from .layout import DigestLayout, DocumentLayout, PaperLayout
+
+_ARXIV_ID = re.compile(
+    r"https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?"
+)
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """The versionless arXiv id of an arXiv abs/pdf or huggingface.co/papers URL, else None."""
+    match = _ARXIV_ID.fullmatch(url)
+    return match.group("id") if match else None
+
+
+OneLine = Annotated[str, StringConstraints(pattern=r"^[^\n\r]*$")]
+Url = Annotated[str, StringConstraints(pattern=r"^(?:[^\s\]]|\][^\s(])*\]?$")]
+"""URLs are written raw inside `(...)` after the title's last `](`: no whitespace, no `](`."""
+
+
+# Constraints are patterns, checked in pydantic-core's Rust regex engine: a Python validator per
+# summary item would cost more than the whole line scan.
+AuthorName = Annotated[str, StringConstraints(pattern=r"^(?:[^\s+]|\S[^\n\r]*\S)$")]
+"""One line, no surrounding whitespace, and not `+` (the web page's "more authors" expander)."""
+Label = Annotated[str, StringConstraints(pattern=r"^[^\s*](?:[^\n\r*]*[^\s*])?$")]
+ItemText = Annotated[str, StringConstraints(pattern=r"^(?:[^ \t](?s:.*)[^\n]|[^ \t\n])?$")]
+"""Markdown drops the spaces after a bullet marker and blank lines that end an item, so text
+with them could not be written and read back the same: such text is refused."""
+
+
+def _end_with_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+class DigestModel(BaseModel):
+    """Base of every model: equality is data equality (fields only, not positions or layout)."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=False)
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        assert isinstance(other, DigestModel)
+        return self.__dict__ == other.__dict__
+
+
+class Media(DigestModel):
+    """The paper's thumbnail image or video embed. Immutable: replace it to edit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["image", "video"] = Field(description="`image` for `![](url)`, else `video`.")
+    url: Annotated[Url, StringConstraints(min_length=1)] = Field(
+        description="The media URL verbatim (relative paths such as `/avatars/x.svg` are kept)."
+    )
+
+
+class SummaryItem(DigestModel):
+    """One summary bullet: `- ***What's New***: text` has label `What's New`. Immutable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Label | None = Field(default=None, description="The bold lead-in, or None.")
+    text: ItemText = Field(
+        description="The item's Markdown without marker and label; continuation lines included."
+    )
+
+
+class Paper(DigestModel):
+    """One `### [Title](url)` block of a digest."""
+
+    title: OneLine = Field(description="The title verbatim: digests never escape titles.")
+    url: Url = Field(description="The heading link verbatim.")
+    media: Media | None = None
+    votes: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Upvotes; None when the Vote line is missing or `-`."
+    )
+    authors: list[AuthorName] = Field(
+        default_factory=list, description="Author names in file order."
+    )
+    summary: list[SummaryItem] = Field(default_factory=list)
+
+    _layout: PaperLayout | None = PrivateAttr(default=None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def arxiv_id(self) -> str | None:
+        """The versionless arXiv id derived from `url`, or None for other links."""
+        return arxiv_id_from_url(self.url)
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the paper's heading in its source, if it was parsed."""
+        return self._layout.chunks[0][1] + 1 if self._layout else None
+
+    @property
+    def path(self) -> str | None:
+        """The file the paper was parsed from, if any."""
+        return self._layout.source.path if self._layout else None
+
+
+class DailyDigest(DigestModel):
+    """One `## Daily Papers (YYYY-MM-DD)` section and its papers in file order."""
+
+    date: dt.date | None = Field(
+        description="The digest date; None for papers outside a dated section."
+    )
+    papers: list[Paper] = Field(default_factory=list)
+    epilogue: Annotated[str, AfterValidator(_end_with_newline)] = Field(
+        default="",
+        description="Markdown after the papers that starts with another `#`/`##` heading.",
+    )
+
+    _layout: DigestLayout | None = PrivateAttr(default=None)
+
+
+class DigestDocument(DigestModel):
+    """One digest file: its digests in order and the Markdown around them."""
+
+    digests: list[DailyDigest] = Field(default_factory=list)
+    preamble: Annotated[str, AfterValidator(_end_with_newline)] = Field(
+        default="", description="Markdown before the first digest heading, verbatim."
+    )
+
+    _diagnostics: list[Diagnostic] = PrivateAttr(default_factory=list)
+    _layout: DocumentLayout | None = PrivateAttr(default=None)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """What the parser found, in source order; empty for documents built or loaded."""
+        return self._diagnostics
+
+    @property
+    def papers(self) -> list[Paper]:
+        """Every paper of every digest, in document order."""
+        return [paper for digest in self.digests for paper in digest.papers]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self._diagnostics if d.is_error]

@@ -1,0 +1,64 @@
+"""Bytes to text and lines, owning everything a byte-exact round trip needs to give back.
+
+Lines are split on `\\n` only: `str.splitlines()` also splits on form feeds and U+2028, which
+occur inside real digest text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, DigestError
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Decoded text, its lines and where it came from.
+
+    `lines` keep a CRLF file's `\\r` (so raw slices stay exact); `content` is the same lines
+    without it, for reading. Both are the same list when the text has no `\\r`.
+    """
+
+    text: str
+    lines: list[str]
+    content: list[str]
+    path: str | None = None
+    bom: bool = False
+
+    def raw(self, start: int, stop: int) -> str:
+        """Lines `start..stop` (0-based, end exclusive) exactly as in the text, terminators kept."""
+        if stop <= start:
+            return ""
+        chunk = "\n".join(self.lines[start:stop])
+        return chunk if stop == len(self.lines) else chunk + "\n"
+
+
+def from_text(text: str, path: str | None = None) -> Source:
+    """Index `text` by line. A final newline leaves an empty last entry, which keeps
+    `"\\n".join(lines) == text` true for every input, so raw slices are exact by construction."""
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    lines = text.split("\n")
+    content = [line[:-1] if line.endswith("\r") else line for line in lines] if "\r" in text else lines
+    return Source(text=text, lines=lines, content=content, path=path, bom=bom)
+
+
+def from_bytes(data: bytes, path: str | None = None) -> Source:
+    """Decode UTF-8 (one leading BOM allowed); anything else is not a digest and raises."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"invalid UTF-8 byte 0x{data[exc.start]:02x}"
+        raise DigestError([_position(data, exc.start, path, message)]) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        message = "NUL byte: this is a binary file, not a digest"
+        raise DigestError([_position(data, len(text[:nul].encode()), path, message)])
+    return from_text(text, path)
+
+
+def _position(data: bytes, offset: int, path: str | None, message: str) -> Diagnostic:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Diagnostic("DK001", message, data.count(b"\n", 0, offset) + 1, col, path)

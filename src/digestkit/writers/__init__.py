@@ -1,0 +1,83 @@
+"""The writer registry: a format name maps to a module imported only when that format is used.
+
+A writer module exposes `write(documents, out, **options)`, taking an iterable of documents and
+writing them to a text stream as one output. Writers consume the iterable lazily, so a folder
+converts with memory bounded by one document (plus what the format must remember, such as the
+BibTeX keys already used). A reader module also exposes `read(text) -> list[DigestDocument]`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+
+from ..diagnostics import FormatError
+
+if TYPE_CHECKING:
+    from ..models import DigestDocument
+
+
+class WriterModule(Protocol):
+    def write(self, documents: Iterable[DigestDocument], out: TextIO, **options: Any) -> None: ...
+
+
+class ReaderModule(Protocol):
+    def read(self, text: str) -> list[DigestDocument]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    extension: str
+    module: str
+    description: str
+    readable: bool = False
+
+    def writer(self) -> WriterModule:
+        return cast(WriterModule, importlib.import_module(self.module))
+
+    def reader(self) -> ReaderModule:
+        if not self.readable:
+            raise FormatError(f"digestkit cannot read {self.name}; it reads "
+                              + ", ".join(f.name for f in FORMATS.values() if f.readable))
+        return cast(ReaderModule, importlib.import_module(self.module))
+
+
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt
+    for fmt in (
+        Format("json", ".json", "digestkit.writers.json_format",
+               "the document model as JSON (an array for several documents)", readable=True),
+        Format("jsonl", ".jsonl", "digestkit.writers.jsonl",
+               "JSON Lines: one paper per line with its digest date", readable=True),
+        Format("csv", ".csv", "digestkit.writers.csv_format",
+               "RFC 4180 CSV, one row per paper"),
+        Format("bibtex", ".bib", "digestkit.writers.bibtex",
+               "BibTeX @misc entries in arXiv's shape, keys unique across the output"),
+        Format("markdown", ".md", "digestkit.writers.markdown",
+               "digest Markdown: faithful to the source, or canonical", readable=True),
+    )
+}
+ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}
+
+
+def get_format(name: str) -> Format:
+    """The format called `name` (or an alias); `FormatError` lists the known names otherwise."""
+    key = ALIASES.get(name.lower(), name.lower())
+    try:
+        return FORMATS[key]
+    except KeyError:
+        known = ", ".join([*FORMATS, *ALIASES])
+        raise FormatError(f"unknown format {name!r}; choose one of: {known}") from None
+
+
+def format_for_path(path: str) -> Format | None:
+    """The format a file name's extension implies, if any (`out.bib` -> bibtex)."""
+    suffix = PurePath(path).suffix.lower()
+    for fmt in FORMATS.values():
+        if fmt.extension == suffix:
+            return fmt
+    return {".markdown": FORMATS["markdown"], ".ndjson": FORMATS["jsonl"]}.get(suffix)

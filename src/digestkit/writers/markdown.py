@@ -1,0 +1,178 @@
+"""Digest Markdown out: faithful (byte for byte where unchanged) or canonical (the E5 template).
+
+Faithful output follows tomlkit: every chunk whose field is unchanged since parsing is given back
+raw, an edited field is re-rendered alone in canonical form, a field that became empty loses its
+line, and a field that appeared gets one in the template's position. Canonical output ignores
+layout entirely, which `digestkit fmt` relies on.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Literal, TextIO
+
+from ..api import parse
+from ..diagnostics import FormatError
+from ..layout import FIELD_ROLES, Role, freeze
+from ..models import DailyDigest, DigestDocument, Paper
+
+Mode = Literal["faithful", "canonical"]
+
+
+# -- canonical templates ---------------------------------------------------------------------
+def heading_line(paper: Paper) -> str:
+    return f"### [{paper.title}]({paper.url})\n"
+
+
+def media_lines(paper: Paper) -> str:
+    media = paper.media
+    if media is None:
+        return ""
+    if media.kind == "image":
+        return f"![]({media.url})\n"
+    embed = html.escape(media.url, quote=True)
+    return (f"[Watch Video]({media.url})\n"
+            f'<div><video controls src="{embed}" muted="false"></video></div>\n')
+
+
+def vote_line(paper: Paper) -> str:
+    return "" if paper.votes is None else f"Vote: {paper.votes}\n"
+
+
+def authors_line(paper: Paper) -> str:
+    names = paper.authors
+    if not names:
+        return ""
+    joined = ", ".join(names)
+    if any(", " in name for name in names) or (joined.startswith("[") and joined.endswith("]")):
+        # Comma-joining would split these names apart again: use the list form, which the
+        # generator also wrote and which reads back exactly.
+        joined = repr(list(names))
+    return f"Authors: {joined}\n"
+
+
+def summary_lines(paper: Paper) -> str:
+    lines = []
+    for item in paper.summary:
+        first, *rest = item.text.split("\n")
+        lead = f"- ***{item.label}***:" if item.label is not None else "-"
+        lines.append(f"{lead} {first}" if first else lead)
+        lines.extend(f"  {line}" if line else "" for line in rest)
+    return "".join(f"{line}\n" for line in lines)
+
+
+_RENDER = {"heading": heading_line, "media": media_lines, "vote": vote_line,
+           "authors": authors_line, "summary": summary_lines}
+
+
+def canonical_paper(paper: Paper) -> str:
+    blocks = [text for text in (render(paper) for render in _RENDER.values()) if text]
+    return "\n".join(blocks) + "\n"
+
+
+def digest_heading(digest: DailyDigest) -> str:
+    return f"## Daily Papers ({digest.date.isoformat()})\n\n" if digest.date else ""
+
+
+def canonical(document: DigestDocument) -> str:
+    parts = [document.preamble]
+    for digest in document.digests:
+        parts.append(digest_heading(digest))
+        parts.extend(canonical_paper(paper) for paper in digest.papers)
+        parts.append(digest.epilogue)
+    return "".join(parts)
+
+
+# -- faithful ----------------------------------------------------------------------------------
+def faithful_paper(paper: Paper) -> str:
+    layout = paper._layout
+    if layout is None:
+        return canonical_paper(paper)
+    chunks = layout.chunks
+    now = freeze(paper)
+    if now == layout.snapshot:
+        return layout.source.raw(chunks[0][1], chunks[-1][2])
+    pieces: list[tuple[Role, str]] = []
+    replaced: set[Role] = set()
+    for chunk in chunks:
+        role: Role = chunk[0]
+        if role == "gap" or now[role] == layout.snapshot[role]:
+            pieces.append((role, layout.raw(chunk)))
+        elif role not in replaced:  # a field split over chunks is re-rendered once
+            replaced.add(role)
+            pieces.append((role, _RENDER[role](paper)))
+    _drop_emptied(pieces)
+    _insert_new(pieces, paper)
+    return "".join(text for _, text in pieces)
+
+
+def _drop_emptied(pieces: list[tuple[Role, str]]) -> None:
+    """Remove fields rendered empty, with the blank line that separated them."""
+    index = 0
+    while index < len(pieces):
+        role, text = pieces[index]
+        if role != "gap" and not text:
+            del pieces[index]
+            if index < len(pieces) and pieces[index][0] == "gap" and not pieces[index][1].strip():
+                del pieces[index]
+        else:
+            index += 1
+
+
+def _insert_new(pieces: list[tuple[Role, str]], paper: Paper) -> None:
+    """Give a field that had no line at parse time one, where the template puts it."""
+    present = {role for role, _ in pieces}
+    for order, role in enumerate(FIELD_ROLES):
+        text = _RENDER[role](paper)
+        if role in present or not text:
+            continue
+        earlier = set(FIELD_ROLES[:order])
+        at = max((i for i, (r, _) in enumerate(pieces) if r in earlier), default=-1) + 1
+        pieces[at:at] = [("gap", "\n"), (role, text)] if at else [(role, text), ("gap", "\n")]
+        present.add(role)
+
+
+def faithful(document: DigestDocument) -> str:
+    layout = document._layout
+    parts = ["\ufeff" if layout and layout.bom else "", document.preamble]
+    for digest in document.digests:
+        dlayout = digest._layout
+        if dlayout is None:
+            parts.append(digest_heading(digest))
+        else:
+            if dlayout.heading is not None and digest.date == dlayout.date:
+                parts.append(dlayout.source.raw(dlayout.heading, dlayout.heading + 1))
+            else:
+                parts.append(digest_heading(digest).rstrip("\n") + "\n" if digest.date else "")
+            parts.append(dlayout.source.raw(*dlayout.head))
+        parts.extend(faithful_paper(paper) for paper in digest.papers)
+        parts.append(digest.epilogue)
+    text = "".join(parts)
+    if layout and not layout.final_newline and text.endswith("\n"):
+        text = text[:-1]  # the source ended without a newline; the model's text blocks add one
+    return text
+
+
+# -- the writer and reader interface -----------------------------------------------------------
+def render(document: DigestDocument, mode: Mode = "faithful") -> str:
+    if mode == "faithful":
+        return faithful(document)
+    if mode == "canonical":
+        return canonical(document)
+    raise FormatError(f"unknown Markdown mode {mode!r}; choose faithful or canonical")
+
+
+def write(documents: Iterable[DigestDocument], out: TextIO, *, mode: Mode = "faithful") -> None:
+    """Write documents one after another; each is separated from the next by a blank line."""
+    previous = ""
+    for document in documents:
+        text = render(document, mode)
+        if previous and not previous.endswith("\n\n"):
+            out.write("\n" if previous.endswith("\n") else "\n\n")
+        out.write(text)
+        previous = text or previous
+
+
+def read(text: str) -> list[DigestDocument]:
+    return [parse(text)]

@@ -1,0 +1,36 @@
+"""Shared test fixtures: the real corpus (path from DIGESTKIT_CORPUS) and small fixture files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = Path(os.environ.get("DIGESTKIT_CORPUS", ROOT.parent / "shared" / "corpus"))
+REQUIRE_CORPUS = os.environ.get("DIGESTKIT_REQUIRE_CORPUS") == "1"
+
+
+def corpus_files() -> list[Path]:
+    """Every digest of the corpus, sorted. CI sets DIGESTKIT_REQUIRE_CORPUS=1 so that a missing
+    corpus fails the run instead of skipping the tests that need it."""
+    files = sorted(CORPUS.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9].md"))
+    if not files:
+        if REQUIRE_CORPUS:
+            raise RuntimeError(f"DIGESTKIT_REQUIRE_CORPUS=1 but no corpus at {CORPUS}")
+        pytest.skip(f"no corpus at {CORPUS} (set DIGESTKIT_CORPUS)")
+    return files
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[Path]:
+    return corpus_files()
+
+
+@pytest.fixture(scope="session")
+def corpus_documents(corpus: list[Path]) -> dict[Path, object]:
+    import digestkit
+
+    return {path: digestkit.parse_file(path) for path in corpus}
