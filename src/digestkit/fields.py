@@ -52,16 +52,14 @@ def vote(line: str) -> tuple[int | None, str]:
     return (int(value) if value.isascii() and value.isdigit() else None), value
 
 
-class Authors(NamedTuple):
-    names: list[str]
-    list_literal: bool
-    malformed: bool
+def authors(line: str) -> tuple[list[str], bool]:
+    """`Authors: A, B` or the Python-list form `Authors: ['A', 'B']`; `+` is not an author.
 
-
-def authors(line: str) -> Authors:
-    """`Authors: A, B` or the Python-list form `Authors: ['A', 'B']`; `+` is not an author."""
+    Returns the names and whether a list literal was malformed (then split on commas)."""
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
     if value.startswith("[") and value.endswith("]"):
+        if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
+            return _clean(value[2:-2].split("', '")), False
         try:
             parsed = ast.literal_eval(value)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
@@ -69,12 +67,16 @@ def authors(line: str) -> Authors:
         if isinstance(parsed, list) and all(isinstance(name, str) for name in parsed):
             one_line = [" ".join(name.split()) if "\n" in name or "\r" in name else name
                         for name in parsed]
-            return Authors(_clean(one_line), True, False)
-        return Authors(_clean(_COMMA.split(value[1:-1].replace("'", ""))), True, True)
-    return Authors(_clean(_COMMA_SPACE.split(value)), False, False)
+            return _clean(one_line), False
+        return _clean(_COMMA.split(value[1:-1].replace("'", ""))), True
+    if _SPACE_AT_COMMA.search(value):
+        return _clean(_COMMA_SPACE.split(value)), False
+    return _clean(value.split(", ")), False  # the common case: C-level split
 
 
+_SIMPLE_LIST = re.compile(r"\['[^'\\\n]*'(?:, '[^'\\\n]*')*\]")
 _COMMA_SPACE = re.compile(r"\s*, \s*")
+_SPACE_AT_COMMA = re.compile(r"\s, |, \s")
 _COMMA = re.compile(r"\s*,\s*")
 
 

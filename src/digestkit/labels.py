@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-_CANONICAL = re.compile(r"(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*")
+CANONICAL_LABEL = re.compile(r"(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*")
 _DELIMITER_RUN = re.compile(r"[*_]+")
 _LEAD_IN = re.compile(r"[*_]+[^:\n]*:[*_]*")
 
@@ -28,7 +28,7 @@ def split_label(text: str) -> Labelled:
     """`***What's New***: x` -> ("What's New", "x", True); plain text -> (None, text, True)."""
     if not text or text[0] not in "*_":
         return _PLAIN(text)
-    match = _CANONICAL.match(text)
+    match = CANONICAL_LABEL.match(text)
     if match:
         return _LABELLED(match.group(2), text[match.end() :])
     return _split_with_mistune(text)

@@ -45,9 +45,6 @@ Url = Annotated[str, StringConstraints(pattern=r"^(?:[^\s\]]|\][^\s(])*\]?$")]
 AuthorName = Annotated[str, StringConstraints(pattern=r"^(?:[^\s+]|\S[^\n\r]*\S)$")]
 """One line, no surrounding whitespace, and not `+` (the web page's "more authors" expander)."""
 Label = Annotated[str, StringConstraints(pattern=r"^[^\s*](?:[^\n\r*]*[^\s*])?$")]
-ItemText = Annotated[str, StringConstraints(pattern=r"^(?:[^ \t](?s:.*)[^\n]|[^ \t\n])?$")]
-"""Markdown drops the spaces after a bullet marker and blank lines that end an item, so text
-with them could not be written and read back the same: such text is refused."""
 
 
 def _end_with_newline(text: str) -> str:
@@ -83,8 +80,10 @@ class SummaryItem(DigestModel):
     model_config = ConfigDict(frozen=True)
 
     label: Label | None = Field(default=None, description="The bold lead-in, or None.")
-    text: ItemText = Field(
-        description="The item's Markdown without marker and label; continuation lines included."
+    text: str = Field(
+        description="The item's Markdown without marker and label; continuation lines included. "
+        "As parsed it never starts with whitespace nor ends with a newline (Markdown drops "
+        "both, so text built with them reads back without them)."
     )
 
 

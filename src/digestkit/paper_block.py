@@ -12,11 +12,10 @@ from typing import Any
 
 from . import fields
 from .diagnostics import Diagnostic
-from .labels import split_label
+from .labels import CANONICAL_LABEL, split_label
 from .layout import Role
 
-META_KINDS = {"image": "media", "watch": "media", "html": "media", "vote": "vote",
-              "authors": "authors"}
+META_KINDS = frozenset({"image", "watch", "html", "vote", "authors"})
 _CONTINUATION_KINDS = frozenset({"text", "indented"})
 _STOP_KINDS = frozenset({"digest", "paper", "heading"})  # the document walk decides these
 
@@ -35,7 +34,7 @@ class PaperBlock:
         }
         self.chunks: list[list[Any]] = [["heading", start, start + 1]]
         self.seen: set[str] = set()
-        self.items: list[list[str]] = []  # text lines per summary item
+        self.items: list[list[str | None]] = []  # per summary item: label, then its text lines
         self.item_open = False
         self.blanks: list[int] = []  # blank lines whose role depends on what follows
 
@@ -71,10 +70,12 @@ class PaperBlock:
             elif kind == "bullet":
                 if blanks:
                     self._settle_blanks("summary" if self.items else "gap")
-                self._bullet(index, lines[index][1:].lstrip(" \t"))
+                line = lines[index]
+                self._bullet(index, line[2:] if line[1:2] == " " and line[2:3] not in (" ", "\t")
+                             else line[1:].lstrip(" \t"))
                 index += 1
             elif kind in META_KINDS:
-                index = self._meta(index, META_KINDS[kind])
+                index = self._meta(index, kind)
             elif kind in _STOP_KINDS:
                 return index
             elif self.item_open and kind in _CONTINUATION_KINDS and (
@@ -94,42 +95,52 @@ class PaperBlock:
         self._chunk("gap", index, index + 1)
         self._warn("DK112", f"{why}: `{self.lines[index][:60]}`", index)
 
-    def _meta(self, index: int, role: Role) -> int:
+    def _meta(self, index: int, kind: str) -> int:
+        """A media, Vote or Authors line: the first of each kind is the paper's; later ones are
+        kept verbatim with a warning."""
         line = self.lines[index]
         stop = index + 1
-        if role == "media":
-            found, stop = self._media(index, line)
-            if found is None:
-                return stop
-            value: Any = found
-        elif role == "vote":
-            votes, raw = fields.vote(line)
-            if votes is None:
-                col = line.index(":") + 2
-                if raw == "-":
-                    self._warn("DK206", "`Vote: -` gives no count; votes is None", index, col)
-                else:
-                    self._warn("DK205", f"`Vote: {raw}` is not a non-negative integer", index, col)
-            value = votes
-        else:
-            parsed = fields.authors(line)
-            if parsed.malformed:
+        value: Any
+        if kind == "vote":
+            role: Role = "vote"
+            value = self._vote(index, line)
+        elif kind == "authors":
+            role = "authors"
+            value, malformed = fields.authors(line)
+            if malformed:
                 self._warn("DK213", "`Authors:` list literal does not parse; split on commas",
                            index, 10)
-            value = parsed.names
+        else:
+            role = "media"
+            value, stop = self._media(index, line)
+            if value is None:
+                return stop
         if role in self.seen:
             self._settle_blanks("gap")
-            self._chunk("gap", index, stop)
+            self.chunks.append(["gap", index, stop])
             self._warn("DK209", f"second {role} line; the first one is kept", index)
             return stop
         if self.items:
             self._warn("DK210", f"{role} line after the summary bullets", index)
+            self.item_open = False
         self.seen.add(role)
-        self._settle_blanks("gap")
-        self.item_open = False
-        self._chunk(role, index, stop)
+        blanks = self.blanks
+        if blanks:  # _settle_blanks("gap"), inlined for the common case
+            self.chunks.append(["gap", blanks[0], blanks[-1] + 1])
+            blanks.clear()
+        self.chunks.append([role, index, stop])
         self.values["votes" if role == "vote" else role] = value
         return stop
+
+    def _vote(self, index: int, line: str) -> int | None:
+        votes, raw = fields.vote(line)
+        if votes is None:
+            col = line.index(":") + 2
+            if raw == "-":
+                self._warn("DK206", "`Vote: -` gives no count; votes is None", index, col)
+            else:
+                self._warn("DK205", f"`Vote: {raw}` is not a non-negative integer", index, col)
+        return votes
 
     def _media(self, index: int, line: str) -> tuple[dict[str, str] | None, int]:
         kind = self.kinds[index]
@@ -163,11 +174,16 @@ class PaperBlock:
         return {"kind": found.kind, "url": found.url}, stop
 
     def _bullet(self, index: int, text: str) -> None:
-        labelled = split_label(text)
-        if not labelled.balanced:
-            self._warn("DK301", f"label `{labelled.label}` has unbalanced `*` markers", index, 3)
-        self.values["summary"].append({"label": labelled.label, "text": ""})
-        self.items.append([labelled.text])
+        label = None
+        if text and (text[0] == "*" or text[0] == "_"):
+            match = CANONICAL_LABEL.match(text)  # split_label's fast path, inlined
+            if match:
+                label, text = match.group(2), text[match.end() :]
+            else:
+                label, text, balanced = split_label(text)
+                if not balanced:
+                    self._warn("DK301", f"label `{label}` has unbalanced `*` markers", index, 3)
+        self.items.append([label, text])
         self.item_open = True
         last = self.chunks[-1]
         if last[0] == "summary" and last[2] == index:  # the common case, inlined
@@ -187,16 +203,18 @@ class PaperBlock:
     def close(self) -> dict[str, Any]:
         """Finish the block: the paper's values as a dict ready for model validation."""
         self._settle_blanks("gap")
-        for item, text in zip(self.values["summary"], self.items):
-            item["text"] = "\n".join(text)
         values, heading = self.values, self.start
+        values["summary"] = [
+            {"label": item[0], "text": item[1] if len(item) == 2 else "\n".join(item[1:])}  # type: ignore[arg-type]
+            for item in self.items
+        ]
         if "media" not in self.seen:
             self._warn("DK201", "paper has no thumbnail or video", heading)
         if "vote" not in self.seen:
             self._warn("DK202", "paper has no `Vote:` line", heading)
         if not values["authors"]:
             self._warn("DK203", "paper has no authors", heading)
-        if not values["summary"]:
+        if not self.items:
             self._warn("DK204", "paper has no summary bullets", heading)
         if not values["title"]:
             self._warn("DK207", "paper title is empty", heading, 5)
