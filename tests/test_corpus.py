@@ -26,18 +26,20 @@ MISSING_FROM_MARKDOWN = {
         (date, f"https://arxiv.org/abs/{arxiv_id}"): OVERWRITTEN
         for date, ids in {
             "2024-03-13": "2403.06634 2403.06504 2403.06764 2403.06738 2403.06977 2403.06098 "
-                          "2403.05812 2403.06807 2403.06775",
+            "2403.05812 2403.06807 2403.06775",
             "2024-04-19": "2404.12387 2404.12253 2404.12390 2404.12347 2404.11565 2404.11912 "
-                          "2404.12318 2404.12241 2404.12195",
+            "2404.12318 2404.12241 2404.12195",
             "2024-06-28": "2406.18629 2406.19389 2406.19226 2406.19215 2406.19227 2406.19263 "
-                          "2406.14909 2406.08316 2406.14629",
+            "2406.14909 2406.08316 2406.14629",
         }.items()
         for arxiv_id in ids.split()
     },
 }
 
 
-def test_every_file_parses_without_errors(corpus_documents: dict[Path, digestkit.DigestDocument]) -> None:
+def test_every_file_parses_without_errors(
+    corpus_documents: dict[Path, digestkit.DigestDocument],
+) -> None:
     assert len(corpus_documents) == 357
     errors = [str(d) for doc in corpus_documents.values() for d in doc.errors]
     assert errors == []
@@ -45,7 +47,9 @@ def test_every_file_parses_without_errors(corpus_documents: dict[Path, digestkit
     assert sum(len(doc.digests) for doc in corpus_documents.values()) == 362
 
 
-def test_papers_equal_the_generators_list(corpus_documents: dict[Path, digestkit.DigestDocument]) -> None:
+def test_papers_equal_the_generators_list(
+    corpus_documents: dict[Path, digestkit.DigestDocument],
+) -> None:
     with (CORPUS / "papers_list.csv").open(encoding="utf-8", newline="") as handle:
         rows = [(r["date"], r["title"], r["url"]) for r in csv.DictReader(handle)]
     parsed = Counter(
@@ -64,8 +68,11 @@ def test_papers_equal_the_generators_list(corpus_documents: dict[Path, digestkit
 
 
 def test_faithful_markdown_is_byte_exact(corpus: list[Path]) -> None:
-    differing = [path for path in corpus
-                 if markdown.faithful(digestkit.parse_file(path)).encode() != path.read_bytes()]
+    differing = [
+        path
+        for path in corpus
+        if markdown.faithful(digestkit.parse_file(path)).encode() != path.read_bytes()
+    ]
     assert differing == []
 
 
@@ -88,7 +95,7 @@ def test_editing_votes_changes_exactly_that_vote_line(corpus: list[Path]) -> Non
         paper.votes = 7777
         before = path.read_text(encoding="utf-8").split("\n")
         after = markdown.faithful(doc).split("\n")
-        changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+        changed = [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
         if len(before) == len(after):
             assert len(changed) == 1, path
             assert after[changed[0]] == "Vote: 7777"

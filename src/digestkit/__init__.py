@@ -2,8 +2,8 @@
 
 from ._version import __version__
 from .api import parse, parse_file
-from .io_api import dump, dumps, load, loads
 from .diagnostics import Diagnostic, DigestError, DigestkitError, FormatError, Severity
+from .io_api import dump, dumps, load, loads
 from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
 
 __all__ = [

@@ -76,11 +76,14 @@ class _Walk:
             self._end_preamble(index)
             self._close_region(index)
             self.diag("DK110", "paper heading outside any `## Daily Papers` section", index)
-            self.digests.append(_Digest(None, None))
+            undated = _Digest(None, None)
+            undated.head_stop = index  # no heading: the head region is empty
+            self.digests.append(undated)
         else:
             self._close_region(index)
-        self.paper = PaperBlock(self.lines, self.kinds, index, heading, self.report,
-                                self.source.path)
+        self.paper = PaperBlock(
+            self.lines, self.kinds, index, heading, self.report, self.source.path
+        )
         self.region = "paper"
 
     def _start_epilogue(self, index: int) -> None:
@@ -103,15 +106,23 @@ class _Walk:
             elif kind == "heading" and _level(lines[index]) <= 2:
                 self._start_epilogue(index)
             elif kind == "paper":
-                self.diag("DK111", "`###` heading is not a `### [Title](url)` paper link; "
-                          "its lines are kept as they are", index)
+                self.diag(
+                    "DK111",
+                    "`###` heading is not a `### [Title](url)` paper link; "
+                    "its lines are kept as they are",
+                    index,
+                )
                 self._orphan(index)
             elif self.region == "orphan":
                 self._orphan(index)
             elif self.region == "head":
                 if kind != "blank":
-                    self.diag("DK112", "text between the digest heading and its first paper: "
-                              f"`{lines[index][:60]}`", index)
+                    self.diag(
+                        "DK112",
+                        "text between the digest heading and its first paper: "
+                        f"`{lines[index][:60]}`",
+                        index,
+                    )
             elif kind == "heading":  # a `####` heading inside a paper
                 assert self.paper is not None
                 self.paper.unplaced(index, "heading inside a paper")
@@ -149,13 +160,14 @@ def build(source: Source) -> DigestDocument:
         data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
     document = DigestDocument.model_validate(data)
     document._layout = DocumentLayout(source.bom, source.text.endswith("\n") or not source.text)
-    for digest, model in zip(walk.digests, document.digests):
+    for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
-        head_start = heading + 1 if heading is not None else (
-            digest.papers[0].start if digest.papers else 0)
+        head_start = (
+            heading + 1 if heading is not None else (digest.papers[0].start if digest.papers else 0)
+        )
         assert digest.head_stop is not None
         model._layout = DigestLayout(source, heading, (head_start, digest.head_stop), model.date)
-    for block, paper in zip(paper_blocks, document.papers):
+    for block, paper in zip(paper_blocks, document.papers, strict=True):
         paper._layout = PaperLayout(source, block.chunks, freeze(paper))
     _document_checks(walk, document)
     walk.report.sort(key=lambda d: (d.line, d.col))
@@ -170,13 +182,17 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
     path_date = _date_from_path(source.path)
     first_seen: dict[str, int] = {}
-    for digest, model in zip(walk.digests, document.digests):
+    for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         if heading is not None and not model.papers:
             walk.diag("DK103", "digest section has no papers", heading)
         if heading is not None and path_date and model.date and model.date.isoformat() != path_date:
-            walk.diag("DK102", f"digest date {model.date} differs from the path's {path_date}",
-                      heading, 17)
+            walk.diag(
+                "DK102",
+                f"digest date {model.date} differs from the path's {path_date}",
+                heading,
+                17,
+            )
         for block in digest.papers:  # the walk's blocks: cheaper than the models' properties
             url, index = block.values["url"], block.start
             if url in first_seen:
@@ -203,5 +219,9 @@ def _control_characters(walk: _Walk) -> None:
         for match in _CONTROL.finditer(line):
             if match.group() == "\t" and match.start() < indent:
                 continue  # indentation, not a stray `\\t`
-            walk.diag("DK401", f"control character U+{ord(match.group()):04X} in text", index,
-                      match.start() + 1)
+            walk.diag(
+                "DK401",
+                f"control character U+{ord(match.group()):04X} in text",
+                index,
+                match.start() + 1,
+            )

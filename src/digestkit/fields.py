@@ -14,7 +14,9 @@ from typing import NamedTuple
 DIGEST_HEADING = re.compile(r"##[ \t]+Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?[ \t]*")
 # Greedy title: titles are raw and may hold `[`, `]`, `(` and `)`, so the link starts at the
 # last `](` of the line. `<url>` is CommonMark's form for URLs with unusual characters.
-PAPER_HEADING = re.compile(r"###[ \t]+\[(?P<title>.*)\]\((?:<(?P<angled>[^<>\s]*)>|(?P<url>\S*))\)[ \t]*")
+PAPER_HEADING = re.compile(
+    r"###[ \t]+\[(?P<title>.*)\]\((?:<(?P<angled>[^<>\s]*)>|(?P<url>\S*))\)[ \t]*"
+)
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>\S+)\)[ \t]*")
 WATCH = re.compile(r"\[Watch Video\](?:\((?P<url>\S+)\)|(?P<bare>[^\s()]+))[ \t]*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -65,8 +67,9 @@ def authors(line: str) -> tuple[list[str], bool]:
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             parsed = None
         if isinstance(parsed, list) and all(isinstance(name, str) for name in parsed):
-            one_line = [" ".join(name.split()) if "\n" in name or "\r" in name else name
-                        for name in parsed]
+            one_line = [
+                " ".join(name.split()) if "\n" in name or "\r" in name else name for name in parsed
+            ]
             return _clean(one_line), False
         return _clean(_COMMA.split(value[1:-1].replace("'", ""))), True
     if _SPACE_AT_COMMA.search(value):
@@ -112,7 +115,8 @@ def html_media(html: str) -> HtmlMedia | None:
 
     lxml is imported here, on first use: most digests hold no HTML, and the CLI starts faster.
     """
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     try:
         fragments = lxml_html.fragments_fromstring(html)

@@ -14,14 +14,14 @@ def _as_iterable(documents: DigestDocument | Iterable[DigestDocument]) -> Iterab
     return (documents,) if isinstance(documents, DigestDocument) else documents
 
 
-def dump(documents: DigestDocument | Iterable[DigestDocument], fp: TextIO, format: str,
-         **options: Any) -> None:
+def dump(
+    documents: DigestDocument | Iterable[DigestDocument], fp: TextIO, format: str, **options: Any
+) -> None:
     """Write one document, or many as one output, to a text stream."""
     get_format(format).writer().write(_as_iterable(documents), fp, **options)
 
 
-def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str,
-          **options: Any) -> str:
+def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str, **options: Any) -> str:
     """`dump` to a string."""
     out = io.StringIO()
     dump(documents, out, format, **options)

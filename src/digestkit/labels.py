@@ -27,21 +27,11 @@ class Labelled(NamedTuple):
 def split_label(text: str) -> Labelled:
     """`***What's New***: x` -> ("What's New", "x", True); plain text -> (None, text, True)."""
     if not text or text[0] not in "*_":
-        return _PLAIN(text)
+        return Labelled(None, text, True)
     match = CANONICAL_LABEL.match(text)
     if match:
-        return _LABELLED(match.group(2), text[match.end() :])
+        return Labelled(match.group(2), text[match.end() :], True)
     return _split_with_mistune(text)
-
-
-# Plain tuple construction: `Labelled(...)` goes through a Python-level `__new__`, and this runs
-# for every bullet.
-def _PLAIN(text: str) -> Labelled:  # noqa: N802
-    return tuple.__new__(Labelled, (None, text, True))
-
-
-def _LABELLED(label: str, text: str) -> Labelled:  # noqa: N802
-    return tuple.__new__(Labelled, (label, text, True))
 
 
 @lru_cache(maxsize=1)

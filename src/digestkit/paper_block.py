@@ -23,14 +23,25 @@ _STOP_KINDS = frozenset({"digest", "paper", "heading"})  # the document walk dec
 class PaperBlock:
     """Accumulates one paper; `feed` takes a line index and returns the next unread index."""
 
-    def __init__(self, lines: list[str], kinds: list[str], start: int, heading: fields.Heading,
-                 report: list[Diagnostic], path: str | None):
+    def __init__(
+        self,
+        lines: list[str],
+        kinds: list[str],
+        start: int,
+        heading: fields.Heading,
+        report: list[Diagnostic],
+        path: str | None,
+    ):
         """`lines` are content lines (no `\\r`); indices are 0-based line numbers."""
         self.lines, self.kinds, self.start = lines, kinds, start
         self.report, self.path = report, path
         self.values: dict[str, Any] = {
-            "title": heading.title, "url": heading.url, "media": None, "votes": None,
-            "authors": [], "summary": [],
+            "title": heading.title,
+            "url": heading.url,
+            "media": None,
+            "votes": None,
+            "authors": [],
+            "summary": [],
         }
         self.chunks: list[list[Any]] = [["heading", start, start + 1]]
         self.seen: set[str] = set()
@@ -71,15 +82,21 @@ class PaperBlock:
                 if blanks:
                     self._settle_blanks("summary" if self.items else "gap")
                 line = lines[index]
-                self._bullet(index, line[2:] if line[1:2] == " " and line[2:3] not in (" ", "\t")
-                             else line[1:].lstrip(" \t"))
+                self._bullet(
+                    index,
+                    line[2:]
+                    if line[1:2] == " " and line[2:3] not in (" ", "\t")
+                    else line[1:].lstrip(" \t"),
+                )
                 index += 1
             elif kind in META_KINDS:
                 index = self._meta(index, kind)
             elif kind in _STOP_KINDS:
                 return index
-            elif self.item_open and kind in _CONTINUATION_KINDS and (
-                not blanks or kind == "indented"
+            elif (
+                self.item_open
+                and kind in _CONTINUATION_KINDS
+                and (not blanks or kind == "indented")
             ):
                 self._continue_item(index)
                 index += 1
@@ -108,8 +125,9 @@ class PaperBlock:
             role = "authors"
             value, malformed = fields.authors(line)
             if malformed:
-                self._warn("DK213", "`Authors:` list literal does not parse; split on commas",
-                           index, 10)
+                self._warn(
+                    "DK213", "`Authors:` list literal does not parse; split on commas", index, 10
+                )
         else:
             role = "media"
             value, stop = self._media(index, line)

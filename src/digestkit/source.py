@@ -40,7 +40,9 @@ def from_text(text: str, path: str | None = None) -> Source:
     if bom:
         text = text[1:]
     lines = text.split("\n")
-    content = [line[:-1] if line.endswith("\r") else line for line in lines] if "\r" in text else lines
+    content = (
+        [line[:-1] if line.endswith("\r") else line for line in lines] if "\r" in text else lines
+    )
     return Source(text=text, lines=lines, content=content, path=path, bom=bom)
 
 

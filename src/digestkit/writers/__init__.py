@@ -41,24 +41,44 @@ class Format:
 
     def reader(self) -> ReaderModule:
         if not self.readable:
-            raise FormatError(f"digestkit cannot read {self.name}; it reads "
-                              + ", ".join(f.name for f in FORMATS.values() if f.readable))
+            raise FormatError(
+                f"digestkit cannot read {self.name}; it reads "
+                + ", ".join(f.name for f in FORMATS.values() if f.readable)
+            )
         return cast(ReaderModule, importlib.import_module(self.module))
 
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("json", ".json", "digestkit.writers.json_format",
-               "the document model as JSON (an array for several documents)", readable=True),
-        Format("jsonl", ".jsonl", "digestkit.writers.jsonl",
-               "JSON Lines: one paper per line with its digest date", readable=True),
-        Format("csv", ".csv", "digestkit.writers.csv_format",
-               "RFC 4180 CSV, one row per paper"),
-        Format("bibtex", ".bib", "digestkit.writers.bibtex",
-               "BibTeX @misc entries in arXiv's shape, keys unique across the output"),
-        Format("markdown", ".md", "digestkit.writers.markdown",
-               "digest Markdown: faithful to the source, or canonical", readable=True),
+        Format(
+            "json",
+            ".json",
+            "digestkit.writers.json_format",
+            "the document model as JSON (an array for several documents)",
+            readable=True,
+        ),
+        Format(
+            "jsonl",
+            ".jsonl",
+            "digestkit.writers.jsonl",
+            "JSON Lines: one paper per line with its digest date",
+            readable=True,
+        ),
+        Format("csv", ".csv", "digestkit.writers.csv_format", "RFC 4180 CSV, one row per paper"),
+        Format(
+            "bibtex",
+            ".bib",
+            "digestkit.writers.bibtex",
+            "BibTeX @misc entries in arXiv's shape, keys unique across the output",
+        ),
+        Format(
+            "markdown",
+            ".md",
+            "digestkit.writers.markdown",
+            "digest Markdown: faithful to the source, or canonical",
+            readable=True,
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}

@@ -32,8 +32,10 @@ def media_lines(paper: Paper) -> str:
     if media.kind == "image":
         return f"![]({media.url})\n"
     embed = html.escape(media.url, quote=True)
-    return (f"[Watch Video]({media.url})\n"
-            f'<div><video controls src="{embed}" muted="false"></video></div>\n')
+    return (
+        f"[Watch Video]({media.url})\n"
+        f'<div><video controls src="{embed}" muted="false"></video></div>\n'
+    )
 
 
 def vote_line(paper: Paper) -> str:
@@ -62,8 +64,13 @@ def summary_lines(paper: Paper) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-_RENDER = {"heading": heading_line, "media": media_lines, "vote": vote_line,
-           "authors": authors_line, "summary": summary_lines}
+_RENDER = {
+    "heading": heading_line,
+    "media": media_lines,
+    "vote": vote_line,
+    "authors": authors_line,
+    "summary": summary_lines,
+}
 
 
 def canonical_paper(paper: Paper) -> str:
