@@ -137,7 +137,7 @@ class _Walk:
     def _orphan(self, index: int) -> None:
         self.region = "orphan"
         if self.paper is not None:
-            self.paper.chunks.append(["gap", index, index + 1])
+            self.paper.keep_verbatim(index)
         # In a digest head the line simply stays in the head region.
 
 

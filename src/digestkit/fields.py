@@ -51,7 +51,9 @@ def digest_date(line: str) -> tuple[dt.date | None, str | None]:
 def vote(line: str) -> tuple[int | None, str]:
     """(votes, raw value): votes is None unless the value is a non-negative integer."""
     value = line[len("Vote:") :].strip(" \t")  # the scanner guarantees the prefix
-    return (int(value) if value.isascii() and value.isdigit() else None), value
+    # More than 18 digits is no vote count (and `int()` refuses 4,300+ digit strings).
+    valid = value.isascii() and value.isdigit() and len(value) <= 18
+    return (int(value) if valid else None), value
 
 
 def authors(line: str) -> tuple[list[str], bool]:
@@ -61,7 +63,7 @@ def authors(line: str) -> tuple[list[str], bool]:
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
     if value.startswith("[") and value.endswith("]"):
         if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
-            return _clean(value[2:-2].split("', '")), False
+            return _clean(value[2:-2].split("', '"), careful=True), False
         try:
             parsed = ast.literal_eval(value)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
@@ -70,8 +72,8 @@ def authors(line: str) -> tuple[list[str], bool]:
             one_line = [
                 " ".join(name.split()) if "\n" in name or "\r" in name else name for name in parsed
             ]
-            return _clean(one_line), False
-        return _clean(_COMMA.split(value[1:-1].replace("'", ""))), True
+            return _clean(one_line, careful=True), False
+        return _clean(_COMMA.split(value[1:-1].replace("'", "")), careful=True), True
     if _SPACE_AT_COMMA.search(value):
         return _clean(_COMMA_SPACE.split(value)), False
     return _clean(value.split(", ")), False  # the common case: C-level split
@@ -83,12 +85,13 @@ _SPACE_AT_COMMA = re.compile(r"\s, |, \s")
 _COMMA = re.compile(r"\s*,\s*")
 
 
-def _clean(names: list[str]) -> list[str]:
-    """Drop `+` and empty items; checked with C-level membership tests first (663 names occur)."""
-    if "+" in names or "" in names:
-        names = [name for name in names if name not in ("+", "")]
-    if names and (names[0] != names[0].strip() or names[-1] != names[-1].strip()):
+def _clean(names: list[str], *, careful: bool = False) -> list[str]:
+    """Drop `+` and empty items, strip names. The comma form's caller has already made sure no
+    separator touches whitespace, so only the ends need a look there (663 names occur on one
+    line); quoted names (`careful`) can hold anything and are stripped one by one."""
+    if careful or names and (names[0] != names[0].strip() or names[-1] != names[-1].strip()):
         names = [name.strip() for name in names]
+    if "+" in names or "" in names:
         names = [name for name in names if name not in ("+", "")]
     return names
 

@@ -35,16 +35,16 @@ def arxiv_id_from_url(url: str) -> str | None:
     return match.group("id") if match else None
 
 
-OneLine = Annotated[str, StringConstraints(pattern=r"^[^\n\r]*$")]
+OneLine = Annotated[str, StringConstraints(pattern=r"^[^\n]*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^(?:[^\s\]]|\][^\s(])*\]?$")]
 """URLs are written raw inside `(...)` after the title's last `](`: no whitespace, no `](`."""
 
 
 # Constraints are patterns, checked in pydantic-core's Rust regex engine: a Python validator per
 # summary item would cost more than the whole line scan.
-AuthorName = Annotated[str, StringConstraints(pattern=r"^(?:[^\s+]|\S[^\n\r]*\S)$")]
+AuthorName = Annotated[str, StringConstraints(pattern=r"^(?:[^\s+]|\S[^\n]*\S)$")]
 """One line, no surrounding whitespace, and not `+` (the web page's "more authors" expander)."""
-Label = Annotated[str, StringConstraints(pattern=r"^[^\s*](?:[^\n\r*]*[^\s*])?$")]
+Label = Annotated[str, StringConstraints(pattern=r"^[^\s*](?:[^\n*]*[^\s*])?$")]
 
 
 def _end_with_newline(text: str) -> str:
@@ -69,7 +69,7 @@ class Media(DigestModel):
     model_config = ConfigDict(frozen=True)
 
     kind: Literal["image", "video"] = Field(description="`image` for `![](url)`, else `video`.")
-    url: Annotated[Url, StringConstraints(min_length=1)] = Field(
+    url: Annotated[str, StringConstraints(pattern=r"^\S+$")] = Field(
         description="The media URL verbatim (relative paths such as `/avatars/x.svg` are kept)."
     )
 

@@ -105,6 +105,12 @@ class PaperBlock:
                 index += 1
         return index
 
+    def keep_verbatim(self, index: int) -> None:
+        """Append a line that belongs to no field (an orphan heading's block) as it is."""
+        self._settle_blanks("gap")
+        self.item_open = False
+        self.chunks.append(["gap", index, index + 1])
+
     def unplaced(self, index: int, why: str) -> None:
         """Keep a line the paper cannot use verbatim, and say so."""
         self._settle_blanks("gap")

@@ -79,7 +79,14 @@ def canonical_paper(paper: Paper) -> str:
 
 
 def digest_heading(digest: DailyDigest) -> str:
-    return f"## Daily Papers ({digest.date.isoformat()})\n\n" if digest.date else ""
+    """The heading and its blank line. A heading whose date could not be read is kept as it was
+    written (there is no date to render); papers found outside any section have none."""
+    if digest.date is not None:
+        return f"## Daily Papers ({digest.date.isoformat()})\n\n"
+    layout = digest._layout
+    if layout is not None and layout.heading is not None:
+        return layout.source.content[layout.heading] + "\n\n"
+    return ""
 
 
 def canonical(document: DigestDocument) -> str:
@@ -152,6 +159,7 @@ def faithful(document: DigestDocument) -> str:
                 parts.append(dlayout.source.raw(dlayout.heading, dlayout.heading + 1))
             else:
                 parts.append(digest_heading(digest).rstrip("\n") + "\n" if digest.date else "")
+                # (a date removed from a dated heading leaves papers outside any section)
             parts.append(dlayout.source.raw(*dlayout.head))
         parts.extend(faithful_paper(paper) for paper in digest.papers)
         parts.append(digest.epilogue)
