@@ -89,7 +89,7 @@ def _clean(names: list[str], *, careful: bool = False) -> list[str]:
     """Drop `+` and empty items, strip names. The comma form's caller has already made sure no
     separator touches whitespace, so only the ends need a look there (663 names occur on one
     line); quoted names (`careful`) can hold anything and are stripped one by one."""
-    if careful or names and (names[0] != names[0].strip() or names[-1] != names[-1].strip()):
+    if careful or (names and (names[0] != names[0].strip() or names[-1] != names[-1].strip())):
         names = [name.strip() for name in names]
     if "+" in names or "" in names:
         names = [name for name in names if name not in ("+", "")]
