@@ -13,3 +13,11 @@ def test_every_code_is_documented_with_its_severity() -> None:
     text = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| (DK\d{3}) \| (error|warning) \|", text, re.MULTILINE))
     assert documented == {code: rule.severity.value for code, rule in RULES.items()}
+
+
+def test_public_names_resolve_lazily_and_match_all() -> None:
+    import digestkit
+
+    for name in digestkit.__all__:
+        assert getattr(digestkit, name) is not None
+    assert set(digestkit._SOURCES) | {"__version__"} == set(digestkit.__all__)
