@@ -19,6 +19,7 @@ PAPER_HEADING = re.compile(
 )
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>\S+)\)[ \t]*")
 WATCH = re.compile(r"\[Watch Video\](?:\((?P<url>\S+)\)|(?P<bare>[^\s()]+))[ \t]*")
+_WHITESPACE = re.compile(r"\s")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -28,10 +29,21 @@ class Heading(NamedTuple):
 
 
 def paper_heading(line: str) -> Heading | None:
-    match = PAPER_HEADING.fullmatch(line)
-    if match is None:
+    """`### [Title](url)`, split at the last `](` (titles are raw and may hold `](`-free brackets
+    and parentheses). Equivalent to `PAPER_HEADING.fullmatch`, which documents the grammar, but
+    string methods avoid the regex's backtracking from the end of every heading."""
+    body = line[3:].strip(" \t")  # the scanner guarantees `###` and a blank after it
+    cut = body.rfind("](")
+    if cut < 1 or body[0] != "[" or body[-1] != ")":
         return None
-    return Heading(match["title"], match["angled"] if match["angled"] is not None else match["url"])
+    url = body[cut + 2 : -1]
+    if url[:1] == "<" and url[-1:] == ">" and len(url) >= 2 and "<" not in url[1:-1]:
+        url = url[1:-1]
+        if ">" in url or _WHITESPACE.search(url):
+            return None
+    elif _WHITESPACE.search(url):
+        return None
+    return Heading(body[1:cut], url)
 
 
 def digest_date(line: str) -> tuple[dt.date | None, str | None]:
