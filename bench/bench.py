@@ -1,0 +1,596 @@
+"""digestkit's benchmark: speed and memory as ratios against baselines measured in the same run.
+
+Seconds depend on the machine; a ratio against a floor measured in the same process a moment
+earlier (reading the files, mistune's bare parse, `import pydantic`) mostly does not, so every
+target is a ratio. Run `python bench/bench.py [--corpus PATH] [--quick] [--json] [--check]`;
+bench/README.md explains each figure and target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mistune
+
+import digestkit
+from digestkit.writers import get_format
+
+ROOT = Path(__file__).resolve().parent.parent
+DIGEST_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9].md"
+MB = 1_000_000
+QUICK_FILES = 5
+NOT_AVAILABLE = "not available"
+
+# (label, format name, dumps options): markdown faithful is the default mode.
+WRITER_CASES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("json", "json", {}),
+    ("jsonl", "jsonl", {}),
+    ("csv", "csv", {}),
+    ("bibtex", "bibtex", {}),
+    ("markdown faithful", "markdown", {}),
+    ("markdown canonical", "markdown", {"mode": "canonical"}),
+)
+# Formats converted in the memory section, and whether the 1.2x target applies (BibTeX must
+# remember every key it has used, so it may grow; its growth is reported without a target).
+MEMORY_CASES: tuple[tuple[str, bool], ...] = (("jsonl", True), ("csv", True), ("bibtex", False))
+COPIES = 4
+
+# Runs a command in a fresh interpreter and reports that command's own peak RSS: the getrusage
+# maximum of RUSAGE_CHILDREN covers only this wrapper's children, so runs cannot mask each other.
+RSS_WRAPPER = """\
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+try:
+    run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True, timeout=600)
+    rc, stderr = run.returncode, run.stderr[-2000:]
+except subprocess.TimeoutExpired:
+    rc, stderr = -1, "timed out after 600 s"
+print(json.dumps({"rc": rc, "seconds": time.perf_counter() - start, "stderr": stderr,
+                  "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+@dataclass
+class Check:
+    """One target: `value <= limit` passes; `value is None` means it could not be measured."""
+
+    section: str
+    name: str
+    value: float | None
+    limit: float
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return "PASS" if self.value <= self.limit else "FAIL"
+
+
+@dataclass
+class Report:
+    """Everything measured, printed as tables as it comes or dumped as one JSON object."""
+
+    as_json: bool
+    figures: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    def show(self, text: str) -> None:
+        if not self.as_json:
+            print(text, flush=True)
+
+    def check(self, section: str, name: str, value: float | None, limit: float) -> Check:
+        self.checks.append(Check(section, name, value, limit))
+        return self.checks[-1]
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds one call takes, after a full collection so earlier garbage is not billed to it.
+    The collector stays on: users run with it on, and digestkit builds many objects."""
+    gc.collect()
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def summary(samples: Sequence[float]) -> dict[str, Any]:
+    """Best (used for every ratio), median and the raw samples."""
+    return {"best": min(samples), "median": statistics.median(samples), "samples": list(samples)}
+
+
+def run_quiet(command: Sequence[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def probe(command: Sequence[str], findings_ok: bool = True) -> str | None:
+    """None when `command` ran normally, otherwise a one-line reason. With `findings_ok`,
+    exit 1 counts as normal (the CLI's "found problems in the input", not breakage)."""
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"{type(error).__name__}: {error}"
+    return _failure(run.returncode, run.stderr, findings_ok)
+
+
+def _failure(returncode: int, stderr: str, findings_ok: bool = True) -> str | None:
+    normal = (0, 1) if findings_ok else (0,)
+    if returncode in normal and "Traceback (most recent call last)" not in stderr:
+        return None
+    lines = stderr.strip().splitlines()
+    return f"exit {returncode}: {lines[-1] if lines else 'no message'}"[:100]
+
+
+def peak_rss(command: Sequence[str]) -> dict[str, Any]:
+    """Run `command` under `RSS_WRAPPER`; its exit code, seconds and peak RSS in KiB."""
+    wrapper = subprocess.run(
+        [sys.executable, "-c", RSS_WRAPPER, *command], capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(wrapper.stdout)
+    return result
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """An aligned plain-text table: the first `left` columns left-aligned, the others
+    right-aligned; a row shorter than the header (a "not available" line) is left as it is."""
+    full = [row for row in (header, *rows) if len(row) == len(header)]
+    widths = [max(len(row[i]) for row in full) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        cells = [
+            c.ljust(w) if i < left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=False))
+        ]
+        return "  " + "  ".join(cells).rstrip()
+
+    rule = "  " + "-" * (sum(widths) + 2 * (len(widths) - 1))
+    head = [title] if title else []
+    return "\n".join([*head, line(header), rule, *(line(row) for row in rows), ""])
+
+
+def check_rows(checks: Sequence[Check]) -> list[list[str]]:
+    return [[c.name, _num(c.value), f"<= {c.limit:g}", c.verdict] for c in checks]
+
+
+CHECK_HEADER = ("target", "ratio", "limit", "verdict")
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _rate(amount: float, seconds: float | None) -> str:
+    return "-" if not seconds else f"{amount / seconds:,.1f}"
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    files: list[Path]
+    size: int  # bytes
+    papers: int
+
+
+def default_corpus() -> Path:
+    return Path(os.environ.get("DIGESTKIT_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def load_corpus(root: Path, quick: bool) -> Corpus:
+    files = sorted(root.glob(DIGEST_GLOB))
+    if not files:
+        raise SystemExit(f"bench: no digest files (YYYY/MM/DD.md) under {root}")
+    if quick:  # spread over the years, so every era of the format is in the sample
+        step = max(1, len(files) // QUICK_FILES)
+        files = files[::step][:QUICK_FILES]
+    size = sum(path.stat().st_size for path in files)
+    papers = sum(len(digestkit.parse_file(path).papers) for path in files)
+    return Corpus(root, files, size, papers)
+
+
+def link_copies(corpus: Corpus, target: Path, copies: int) -> Path:
+    """`copies` copies of the corpus as symlinks, each in its own subfolder c0, c1, ..."""
+    for copy in range(copies):
+        for path in corpus.files:
+            link = target / f"c{copy}" / path.relative_to(corpus.root)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(path.resolve())
+    return target
+
+
+# --- section 1: parse ------------------------------------------------------------------------
+
+
+def bench_parse(report: Report, corpus: Corpus, repeat: int) -> float:
+    """Returns digestkit's best parse time, the yardstick of sections 2 and 3."""
+    markdown = mistune.create_markdown(renderer=None)
+    texts = [path.read_bytes().decode("utf-8") for path in corpus.files]
+
+    def floor() -> None:
+        for path in corpus.files:
+            path.read_bytes().decode("utf-8")
+
+    def bare_mistune() -> None:
+        for text in texts:
+            markdown(text)
+
+    def library() -> None:
+        for path in corpus.files:  # one document alive at a time, as a streaming user has
+            digestkit.parse_file(path)
+
+    samples: dict[str, list[float]] = {"floor": [], "mistune": [], "digestkit": []}
+    for _ in range(repeat):  # interleaved, so a slow moment hits all three alike
+        samples["floor"].append(timed(floor))
+        samples["mistune"].append(timed(bare_mistune))
+        samples["digestkit"].append(timed(library))
+    best = {name: min(values) for name, values in samples.items()}
+
+    labels = {
+        "floor": "floor: read_bytes + decode",
+        "mistune": "mistune bare AST parse",
+        "digestkit": "digestkit.parse_file",
+    }
+    rows = [
+        [
+            labels[name],
+            f"{best[name]:.4f}",
+            _rate(corpus.size / MB, best[name]),
+            f"{best[name] / best['floor']:.1f}x",
+        ]
+        for name in samples
+    ]
+    checks = [
+        report.check("parse", "digestkit / mistune", best["digestkit"] / best["mistune"], 0.1),
+        report.check("parse", "digestkit / floor", best["digestkit"] / best["floor"], 12),
+    ]
+    report.figures["parse"] = {
+        **{name: summary(values) for name, values in samples.items()},
+        "mb_per_s": {name: corpus.size / MB / best[name] for name in best},
+        "ratio_mistune": checks[0].value,
+        "ratio_floor": checks[1].value,
+    }
+    report.show(
+        table(f"1. Parse (best of {repeat})", ("measure", "seconds", "MB/s", "x floor"), rows)
+    )
+    report.show(table("", CHECK_HEADER, check_rows(checks)))
+    return best["digestkit"]
+
+
+# --- section 2: writers ----------------------------------------------------------------------
+
+
+def writer_missing(fmt: str) -> str | None:
+    module = get_format(fmt).module
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ImportError:
+        found = False
+    return None if found else NOT_AVAILABLE
+
+
+def bench_writers(report: Report, corpus: Corpus, parse_seconds: float, repeat: int) -> None:
+    documents = [digestkit.parse_file(path) for path in corpus.files]
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {}
+    for label, fmt, options in WRITER_CASES:
+        problem = writer_missing(fmt)
+        samples: list[float] = []
+        size = 0
+        if problem is None:
+            try:
+                size = len(digestkit.dumps(documents, fmt, **options))
+                samples = [
+                    timed(partial(digestkit.dumps, documents, fmt, **options))
+                    for _ in range(repeat)
+                ]
+            except Exception as error:  # a writer still being written must not stop the run
+                problem = f"error: {type(error).__name__}: {error}"[:70]
+        if problem is not None:
+            figures[label] = {"available": False, "reason": problem}
+            rows.append([label, problem])
+            continue
+        best = min(samples)
+        figures[label] = {
+            "available": True,
+            **summary(samples),
+            "papers_per_s": corpus.papers / best,
+            "ratio_parse": best / parse_seconds,
+            "output_chars": size,
+        }
+        rows.append(
+            [
+                label,
+                f"{best:.4f}",
+                _rate(corpus.papers, best),
+                f"{best / parse_seconds:.2f}",
+                f"{size / MB:.2f}",
+            ]
+        )
+    report.figures["writers"] = figures
+    report.show(
+        table(
+            f"2. Writers: digestkit.dumps over {len(documents)} documents (best of {repeat})",
+            ("format", "seconds", "papers/s", "x parse", "M chars"),
+            rows,
+        )
+    )
+
+
+# --- section 3: CLI start-up -----------------------------------------------------------------
+
+
+def cli_command() -> list[str] | None:
+    """The installed console script (next to this interpreter first), else `python -m`."""
+    script = Path(sys.executable).with_name("digestkit")
+    candidates: list[list[str]] = []
+    if script.exists():
+        candidates.append([str(script)])
+    elif found := shutil.which("digestkit"):
+        candidates.append([found])
+    candidates.append([sys.executable, "-m", "digestkit"])
+    for command in candidates:
+        if probe([*command, "--version"], findings_ok=False) is None:
+            return command
+    return None
+
+
+def describe(cli: list[str]) -> str:
+    return "digestkit" if len(cli) == 1 else "python -m digestkit"
+
+
+def bench_startup(
+    report: Report,
+    cli: list[str] | None,
+    corpus_view: Path,
+    parse_seconds: float,
+    runs: int,
+    repeat: int,
+) -> None:
+    baseline = [sys.executable, "-c", "import pydantic"]
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {"command": cli}
+    startup: float | None = None
+    validate: float | None = None
+    pydantic_samples: list[float] = []
+    cli_samples: list[float] = []
+    for _ in range(runs):  # interleaved, best of `runs`
+        pydantic_samples.append(run_quiet(baseline))
+        if cli is not None:
+            cli_samples.append(run_quiet([*cli, "--version"]))
+    figures["import_pydantic"] = summary(pydantic_samples)
+    rows.append(["python -c 'import pydantic'", f"{min(pydantic_samples):.4f}"])
+    if cli is None:
+        rows.append(["digestkit --version", NOT_AVAILABLE])
+    else:
+        startup = min(cli_samples)
+        figures["version"] = summary(cli_samples)
+        rows.append([f"{describe(cli)} --version", f"{startup:.4f}"])
+
+    validate_command = None if cli is None else [*cli, "validate", str(corpus_view)]
+    problem = NOT_AVAILABLE if validate_command is None else probe(validate_command)
+    if validate_command is not None and problem is None:
+        samples = [run_quiet(validate_command) for _ in range(repeat)]
+        validate = min(samples)
+        figures["validate"] = summary(samples)
+        rows.append(["digestkit validate <corpus>", f"{validate:.4f}"])
+    else:
+        figures["validate"] = {"available": False, "reason": problem}
+        rows.append(
+            [
+                "digestkit validate <corpus>",
+                f"{NOT_AVAILABLE} ({problem})" if problem != NOT_AVAILABLE else NOT_AVAILABLE,
+            ]
+        )
+    budget = None if startup is None else startup + 2 * parse_seconds
+    rows.append(["budget: start-up + 2 x parse", _num(budget, 4)])
+
+    checks = [
+        report.check(
+            "startup",
+            "digestkit --version / import pydantic",
+            None if startup is None else startup / min(pydantic_samples),
+            1.3,
+        ),
+        report.check(
+            "startup",
+            "validate / (start-up + 2 x parse)",
+            None if validate is None or budget is None else validate / budget,
+            1.0,
+        ),
+    ]
+    figures["ratio_startup"] = checks[0].value
+    figures["ratio_validate_budget"] = checks[1].value
+    report.figures["startup"] = figures
+    report.show(
+        table(
+            f"3. CLI start-up (best of {runs}; validate best of {repeat})",
+            ("measure", "seconds"),
+            rows,
+        )
+    )
+    report.show(table("", CHECK_HEADER, check_rows(checks)))
+
+
+# --- section 4: streaming memory -------------------------------------------------------------
+
+
+def convert_rss(cli: list[str], source: Path, fmt: str, out: Path) -> dict[str, Any]:
+    result = peak_rss([*cli, "convert", str(source), "--to", fmt, "-o", str(out)])
+    problem = _failure(result["rc"], result["stderr"])
+    if problem is None and not (out.exists() and out.stat().st_size):
+        problem = f"exit {result['rc']}: wrote no output"
+    result["problem"] = problem
+    result["output_bytes"] = out.stat().st_size if out.exists() else 0
+    return result
+
+
+def bench_memory(
+    report: Report, cli: list[str] | None, views: dict[int, Path], scratch: Path
+) -> None:
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {}
+    checks: list[Check] = []
+    base_kib: int | None = None
+    if cli is not None:
+        base_kib = int(peak_rss([*cli, "--version"])["maxrss_kib"])
+        figures["version_maxrss_kib"] = base_kib
+        rows.append(["digestkit --version", f"{base_kib / 1024:.1f}", "", "", "", ""])
+    for fmt, targeted in MEMORY_CASES:
+        runs = (
+            {}
+            if cli is None
+            else {
+                copies: convert_rss(cli, view, fmt, scratch / f"out{copies}.{fmt}")
+                for copies, view in views.items()
+            }
+        )
+        problem = (
+            NOT_AVAILABLE
+            if cli is None
+            else next((r["problem"] for r in runs.values() if r["problem"]), None)
+        )
+        ratio = None
+        if problem is None:
+            one, many = runs[1], runs[COPIES]
+            ratio = many["maxrss_kib"] / one["maxrss_kib"]
+            figures[fmt] = {
+                "maxrss_kib_1x": one["maxrss_kib"],
+                f"maxrss_kib_{COPIES}x": many["maxrss_kib"],
+                "ratio": ratio,
+                "seconds_1x": one["seconds"],
+                f"seconds_{COPIES}x": many["seconds"],
+                "growth_kib": many["maxrss_kib"] - one["maxrss_kib"],
+                "output_ratio": many["output_bytes"] / one["output_bytes"],
+            }
+            growth = figures[fmt]["growth_kib"] / 1024
+            rows.append(
+                [
+                    f"convert --to {fmt}",
+                    f"{one['maxrss_kib'] / 1024:.1f}",
+                    f"{many['maxrss_kib'] / 1024:.1f}",
+                    f"{ratio:.3f}",
+                    f"{growth:+.1f}",
+                    f"{figures[fmt]['output_ratio']:.2f}",
+                ]
+            )
+        else:
+            figures[fmt] = {"available": False, "reason": problem}
+            rows.append([f"convert --to {fmt}", problem])
+        if targeted:
+            checks.append(report.check("memory", f"{fmt}: peak {COPIES}x / peak 1x", ratio, 1.2))
+    report.figures["memory"] = figures
+    report.show(
+        table(
+            f"4. Streaming memory: peak RSS of `digestkit convert` (MiB), corpus 1x vs {COPIES}x",
+            ("command", "1x", f"{COPIES}x", f"{COPIES}x/1x", "growth", "out x"),
+            rows,
+        )
+    )
+    report.show(table("", CHECK_HEADER, check_rows(checks)))
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=default_corpus(),
+        help="folder of YYYY/MM/DD.md digests (default: $DIGESTKIT_CORPUS or ../shared/corpus)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_FILES} files, one repetition: checks the script, not the speed",
+    )
+    parser.add_argument("--repeat", type=int, help="repetitions per timing (default 5, quick 1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object, no tables")
+    parser.add_argument("--check", action="store_true", help="exit 1 if any target fails")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    repeat = args.repeat or (1 if args.quick else 5)
+    startup_runs = 3 if args.quick else 15
+    report = Report(as_json=args.json)
+    corpus = load_corpus(args.corpus, args.quick)
+    report.figures["corpus"] = {
+        "path": str(corpus.root),
+        "files": len(corpus.files),
+        "bytes": corpus.size,
+        "papers": corpus.papers,
+        "quick": args.quick,
+        "python": sys.version.split()[0],
+        "digestkit": digestkit.__version__,
+    }
+    report.show(
+        f"digestkit {digestkit.__version__} benchmark: {len(corpus.files)} files, "
+        f"{corpus.size / MB:.2f} MB, {corpus.papers} papers from {corpus.root}"
+        f" (Python {sys.version.split()[0]}; MB = 10^6 bytes)\n"
+    )
+
+    parse_seconds = bench_parse(report, corpus, repeat)
+    bench_writers(report, corpus, parse_seconds, repeat)
+    cli = cli_command()
+    with tempfile.TemporaryDirectory(prefix="digestkit-bench-") as tmp:
+        scratch = Path(tmp)
+        views = {n: link_copies(corpus, scratch / f"x{n}", n) for n in (1, COPIES)}
+        bench_startup(report, cli, views[1], parse_seconds, startup_runs, repeat)
+        bench_memory(report, cli, views, scratch)
+
+    failed = [c for c in report.checks if c.verdict == "FAIL"]
+    report.figures["summary"] = {
+        "checks": [{**asdict(c), "verdict": c.verdict} for c in report.checks],
+        "passed": sum(c.verdict == "PASS" for c in report.checks),
+        "failed": len(failed),
+        "not_measured": sum(c.verdict == "n/a" for c in report.checks),
+    }
+    if args.json:
+        print(json.dumps(report.figures, indent=2))
+    else:
+        rows = [
+            [c.section, *row]
+            for c, row in zip(report.checks, check_rows(report.checks), strict=True)
+        ]
+        totals = report.figures["summary"]
+        report.show(
+            table(
+                f"Summary: {totals['passed']} of {len(rows)} targets met, "
+                f"{totals['failed']} FAIL, {totals['not_measured']} not measured",
+                ("section", *CHECK_HEADER),
+                rows,
+                left=2,
+            )
+        )
+    return 1 if args.check and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
