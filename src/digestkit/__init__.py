@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .api import parse, parse_file
+    from .api import parse, parse_bytes, parse_file
     from .diagnostics import Diagnostic, DigestError, DigestkitError, FormatError, Severity
     from .io_api import dump, dumps, load, loads
     from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
 
 _SOURCES = {
     "parse": "api",
+    "parse_bytes": "api",
     "parse_file": "api",
     "dump": "io_api",
     "dumps": "io_api",
@@ -53,6 +54,7 @@ __all__ = [
     "load",
     "loads",
     "parse",
+    "parse_bytes",
     "parse_file",
 ]
 

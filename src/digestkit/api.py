@@ -19,11 +19,17 @@ def parse(text: str, *, strict: bool = False, path: str | None = None) -> Digest
     return _finish(build(_source.from_text(text, path)), strict)
 
 
+def parse_bytes(data: bytes, *, strict: bool = False, path: str | None = None) -> DigestDocument:
+    """Parse digest bytes (standard input, an HTTP body). Raises `DigestError` for bytes that
+    are not UTF-8 text (an invalid byte, a NUL byte); `path` only names them in diagnostics."""
+    return _finish(build(_source.from_bytes(data, path)), strict)
+
+
 def parse_file(path: str | os.PathLike[str], *, strict: bool = False) -> DigestDocument:
     """Parse a digest file. Raises `DigestError` for bytes that are not UTF-8 text, and
     `OSError` when the file cannot be read."""
     name = os.fspath(path)
-    return _finish(build(_source.from_bytes(Path(name).read_bytes(), name)), strict)
+    return parse_bytes(Path(name).read_bytes(), strict=strict, path=name)
 
 
 def _finish(document: DigestDocument, strict: bool) -> DigestDocument:

@@ -19,11 +19,16 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One catalogue entry: the code's severity and a one-line summary (used by SARIF and docs)."""
+    """One catalogue entry: the code's severity and a one-line summary (used by SARIF and docs).
+
+    `layout_only`: the text this finding points at belongs to no field, so only faithful
+    Markdown keeps it; canonical output (`digestkit fmt`) would drop it.
+    """
 
     code: str
     severity: Severity
     summary: str
+    layout_only: bool = False
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -37,21 +42,28 @@ RULES: dict[str, Rule] = {
         Rule("DK102", _W, "digest date differs from the date in the file path"),
         Rule("DK103", _W, "digest section has no papers"),
         Rule("DK110", _W, "paper heading outside any digest section"),
-        Rule("DK111", _E, "`###` heading is not a `### [Title](url)` paper link"),
-        Rule("DK112", _W, "text the parser could not place"),
+        Rule("DK111", _E, "`###` heading is not a `### [Title](url)` paper link", layout_only=True),
+        Rule("DK112", _W, "text the parser could not place", layout_only=True),
         Rule("DK113", _W, "duplicate paper: the same URL appears earlier in the document"),
         Rule("DK201", _W, "paper has no thumbnail or video"),
         Rule("DK202", _W, "paper has no `Vote:` line"),
         Rule("DK203", _W, "paper has no authors"),
         Rule("DK204", _W, "paper has no summary bullets"),
-        Rule("DK205", _W, "`Vote:` value is not a non-negative integer"),
+        Rule("DK205", _W, "`Vote:` value is not a non-negative integer", layout_only=True),
         Rule("DK206", _W, "`Vote: -`: the vote count is unknown"),
         Rule("DK207", _E, "paper title is empty"),
         Rule("DK208", _W, "paper URL is not an arXiv or Hugging Face paper link"),
-        Rule("DK209", _W, "a media, Vote or Authors line repeats; the first one is kept"),
+        Rule(
+            "DK209",
+            _W,
+            "a media, Vote or Authors line repeats; the first one is kept",
+            layout_only=True,
+        ),
         Rule("DK210", _W, "a media, Vote or Authors line comes after the summary started"),
-        Rule("DK211", _W, "video link and embedded video point at different URLs"),
-        Rule("DK212", _W, "embedded HTML has no video, iframe or image source"),
+        Rule(
+            "DK211", _W, "video link and embedded video point at different URLs", layout_only=True
+        ),
+        Rule("DK212", _W, "embedded HTML has no video, iframe or image source", layout_only=True),
         Rule("DK213", _W, "`Authors:` list literal is malformed; split on commas instead"),
         Rule("DK301", _W, "summary label markers are unbalanced"),
         Rule("DK401", _W, "control character in text"),

@@ -159,7 +159,7 @@ class PaperBlock:
     def _vote(self, index: int, line: str) -> int | None:
         votes, raw = fields.vote(line)
         if votes is None:
-            col = line.index(":") + 2
+            col = len(line) - len(line[len("Vote:") :].lstrip(" \t")) + 1  # the value's column
             if raw == "-":
                 self._warn("DK206", "`Vote: -` gives no count; votes is None", index, col)
             else:

@@ -1,0 +1,237 @@
+"""`digestkit convert`: inputs parsed lazily into one writer, or one output per input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
+
+from ._cli_common import (
+    Abort,
+    BadInput,
+    UsageError,
+    describe,
+    error,
+    parse_markdown,
+    read_bytes,
+    whole_file_problem,
+)
+
+if TYPE_CHECKING:
+    from ._files import Input
+    from .models import DigestDocument
+    from .writers import Format
+
+
+def input_format(item: Input, requested: str | None) -> str:
+    """`--from`, else the input's extension (`.json`, `.jsonl`), else Markdown."""
+    from .writers import format_for_path, get_format
+
+    if requested:
+        return get_format(requested).name
+    inferred = None if item.is_stdin else format_for_path(item.name)
+    return inferred.name if inferred and inferred.readable else "markdown"
+
+
+WRITER_OPTIONS: dict[str, tuple[str, str]] = {
+    # argparse dest -> (the format that takes it, the flag as users type it)
+    "indent": ("json", "--indent"),
+    "compact": ("json", "--compact"),
+    "bom": ("csv", "--bom"),
+    "excel_safe": ("csv", "--excel-safe"),
+    "ascii": ("bibtex", "--ascii"),
+    "protect": ("bibtex", "--protect"),
+    "canonical": ("markdown", "--canonical"),
+}
+
+
+def writer_options(args: argparse.Namespace, fmt: Format) -> dict[str, Any]:
+    """The options given on the command line, checked against the output format."""
+    options: dict[str, Any] = {}
+    for dest, (owner, flag) in WRITER_OPTIONS.items():
+        value = getattr(args, dest)
+        if value is None or value is False:
+            continue
+        if owner != fmt.name:
+            raise UsageError(f"{flag} applies to {owner} output, not {fmt.name}")
+        if dest == "canonical":
+            options["mode"] = "canonical"
+        elif dest == "compact":
+            if args.indent is not None:
+                raise UsageError("use either --indent N or --compact")
+            options["indent"] = None
+        else:
+            options[dest] = value
+    return options
+
+
+def output_format(args: argparse.Namespace) -> Format:
+    from .diagnostics import FormatError
+    from .writers import format_for_path, get_format
+
+    if args.to:
+        try:
+            return get_format(args.to)
+        except FormatError as exc:
+            raise UsageError(str(exc)) from None
+    if args.output and args.output != "-":
+        inferred = format_for_path(args.output)
+        if inferred is None:
+            raise UsageError(
+                f"cannot tell the output format from {args.output!r}; give --to FORMAT"
+            )
+        return inferred
+    raise UsageError(
+        "give the output format with --to FORMAT, or an -o file name with a "
+        "known extension (.json, .jsonl, .csv, .bib, .md)"
+    )
+
+
+class Conversion:
+    """One `convert` run: reads inputs lazily, reports failures, and remembers the outcome."""
+
+    def __init__(self, args: argparse.Namespace, inputs: list[Input]):
+        self.requested_from: str | None = args.source_format
+        self.fail_fast: bool = args.fail_fast
+        self.inputs = inputs
+        self.failed = 0
+        self.converted = 0
+        self.progress: Any = None
+        if len(inputs) > 1 and sys.stderr is not None and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.progress = tqdm(total=len(inputs), unit="file", file=sys.stderr, leave=False)
+
+    def fail(self, message: str) -> None:
+        error(message)
+        self.failed += 1
+        if self.fail_fast:
+            raise Abort
+
+    def read(self, item: Input) -> list[DigestDocument]:
+        """The documents of one input; a bad input is reported and gives none."""
+        from .diagnostics import DigestkitError
+
+        try:
+            if item.error:
+                raise BadInput(item.error)
+            data = read_bytes(item)
+            if not data.strip():
+                raise BadInput("empty file")
+            documents = self._decode(item, data)
+        except (BadInput, DigestkitError, UnicodeDecodeError) as exc:
+            self.fail(f"{item.name}: {describe(exc)}")
+            return []
+        problems = [diagnostic for document in documents for diagnostic in document.errors]
+        if problems:  # still converted (what was recognised), but the run fails
+            for diagnostic in problems:
+                error(str(diagnostic))
+            self.failed += 1
+            if self.fail_fast:
+                raise Abort
+        self.converted += 1
+        return documents
+
+    def _decode(self, item: Input, data: bytes) -> list[DigestDocument]:
+        fmt = input_format(item, self.requested_from)
+        if fmt == "markdown":
+            document = parse_markdown(data, item.name)
+            problem = whole_file_problem(document)
+            if problem:
+                raise BadInput(problem)
+            return [document]
+        from .io_api import loads
+
+        loaded = loads(data.decode("utf-8"), fmt)
+        return loaded if isinstance(loaded, list) else [loaded]
+
+    def documents(self, items: list[Input]) -> Iterator[DigestDocument]:
+        """Parsed documents, one input at a time, so memory does not grow with the input count."""
+        for item in items:
+            yield from self.read(item)
+            if self.progress is not None:
+                self.progress.update()
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from . import _files
+    from ._files import atomic_output
+    from .diagnostics import DigestkitError
+
+    fmt = output_format(args)
+    options = writer_options(args, fmt)
+    if args.split and args.output:
+        raise UsageError("use either -o OUT (one output) or --split DIR (one per input)")
+    suffixes = [".md"]
+    if args.source_format:
+        from .writers import get_format
+
+        suffixes = [get_format(args.source_format).extension]
+    inputs = _files.expand(args.inputs, suffixes)
+    if args.split and any(item.is_stdin for item in inputs):
+        raise UsageError("--split needs named inputs: standard input has no file name")
+    writer = fmt.writer()
+    run = Conversion(args, inputs)
+    try:
+        if args.split:
+            split(run, args.split, fmt, writer, options)
+        else:
+            to_stdout = args.output in (None, "-")
+            with nullcontext(sys.stdout) if to_stdout else atomic_output(args.output) as stream:
+                writer.write(run.documents(inputs), stream, **options)
+                if run.converted == 0 and not to_stdout:
+                    raise NothingConverted
+    except (Abort, NothingConverted):
+        pass
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the output cannot be written (split reports its own)
+        error(f"{args.output or '<stdout>'}: {describe(exc)}")
+        return 1
+    except DigestkitError as exc:
+        error(describe(exc))
+        return 1
+    finally:
+        run.close()
+    return 1 if run.failed else 0
+
+
+class NothingConverted(Exception):
+    """Every input failed: keep an existing `-o` file rather than replace it with nothing."""
+
+
+def split(
+    run: Conversion, directory: str, fmt: Format, writer: Any, options: dict[str, Any]
+) -> None:
+    """One output per input under `directory`, mirroring the inputs' relative paths."""
+    from pathlib import Path
+
+    from ._files import atomic_output
+
+    written: dict[Path, str] = {}
+    for item in run.inputs:
+        target = Path(directory, item.relative).with_suffix(fmt.extension)
+        if target in written:
+            run.fail(f"{item.name}: {target} is already the output of {written[target]}")
+            continue
+        documents = run.read(item)
+        if run.progress is not None:
+            run.progress.update()
+        if not documents:
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_output(target) as stream:
+                writer.write(iter(documents), stream, **options)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            run.fail(f"{target}: {describe(exc)}")
+            continue
+        written[target] = item.name

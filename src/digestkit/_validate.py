@@ -1,0 +1,68 @@
+"""`digestkit validate`: diagnostics of every input in one report, exit code for CI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ._cli_common import BadInput, UsageError, error, parse_markdown, plural, read_bytes
+
+
+def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
+    """Codes or code prefixes from repeatable, comma-separated `--select`/`--ignore` values."""
+    if not values:
+        return None
+    from .diagnostics import RULES
+
+    codes = tuple(
+        code.strip().upper() for value in values for code in value.split(",") if code.strip()
+    )
+    for code in codes:
+        if not any(known.startswith(code) for known in RULES):
+            raise UsageError(f"unknown diagnostic code {code!r} (see docs/diagnostics.md)")
+    return codes
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import _files
+    from .diagnostics import Diagnostic, DigestError
+    from .report import FORMATS
+
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    select, ignore = selected_codes(args.select), selected_codes(args.ignore)
+    found: list[Diagnostic] = []
+    unreadable = checked = 0
+    for item in _files.expand(args.paths):
+        try:
+            if item.error:
+                raise BadInput(item.error)
+            data = read_bytes(item)
+        except BadInput as exc:
+            error(f"{item.name}: {exc}")
+            unreadable += 1
+            continue
+        checked += 1
+        try:
+            diagnostics = parse_markdown(data, item.name).diagnostics
+        except DigestError as exc:  # not UTF-8, or binary: still a finding in every format
+            diagnostics = list(exc.diagnostics)
+        found.extend(d for d in diagnostics if wanted(d.code, select, ignore))
+    sys.stdout.write(FORMATS[fmt](found))
+    errors = sum(1 for d in found if d.is_error)
+    warnings = len(found) - errors
+    if fmt in ("text", "github"):
+        summary = (
+            f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(checked, 'file')}"
+        )
+        if unreadable:
+            summary += f"; {plural(unreadable, 'file')} could not be read"
+        print(summary, file=sys.stderr)
+    failed = unreadable or errors or (args.strict and warnings)
+    return 1 if failed else 0
+
+
+def wanted(code: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> bool:
+    if select is not None and not code.startswith(select):
+        return False
+    return ignore is None or not code.startswith(ignore)

@@ -1,0 +1,345 @@
+"""The `digestkit` command line: argparse wiring only; the work lives in the library.
+
+Start-up time matters (`validate` runs in pre-commit hooks), so this module imports argparse and
+little else: each command imports what it needs when it runs. Exit codes: 0 success, 1 a file
+failed or has errors, 2 usage error, 130 interrupted, 141 output pipe closed (`| head`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    pass
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# -- schema, example ---------------------------------------------------------------------------
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .schema import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_example(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
+    data = (files("digestkit") / "examples" / "daily-papers.md").read_bytes()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    return 0
+
+
+# -- the parser --------------------------------------------------------------------------------
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digestkit",
+        formatter_class=HelpFormatter,
+        description="Parse, validate and convert Daily Papers digest Markdown.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"digestkit {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    commands.required = True
+    add_convert(commands)
+    add_validate(commands)
+    add_fmt(commands)
+    add = commands.add_parser
+    schema = add(
+        "schema",
+        formatter_class=HelpFormatter,
+        help="print the JSON Schema of the JSON output",
+        description="Print the JSON Schema (draft 2020-12) of `convert --to json`.",
+        epilog="example:\n  digestkit schema > digest.schema.json",
+    )
+    schema.set_defaults(handler="cli:cmd_schema", parser=schema)
+    example = add(
+        "example",
+        formatter_class=HelpFormatter,
+        help="print the example digest shipped with digestkit",
+        description="Print a small example digest, to try the other commands on.",
+        epilog="example:\n  digestkit example | digestkit convert - --to csv",
+    )
+    example.set_defaults(handler="cli:cmd_example", parser=example)
+    return parser
+
+
+EPILOG = """\
+examples:
+  digestkit example | digestkit convert - --to csv
+  digestkit convert paper_logs/ -o papers.bib
+  digestkit validate paper_logs/ --strict
+  digestkit fmt --check paper_logs/
+
+exit codes: 0 success, 1 a file failed or has errors, 2 usage error.
+Run `digestkit COMMAND --help` for a command's options.
+"""
+
+
+def add_convert(commands: Any) -> None:
+    from .writers import ALIASES, FORMATS
+
+    names = ", ".join(FORMATS)
+    listing = "\n".join(
+        f"  {fmt.name:<9} {fmt.extension:<7} {fmt.description}" for fmt in FORMATS.values()
+    )
+    sub = commands.add_parser(
+        "convert",
+        formatter_class=HelpFormatter,
+        help="convert digests to JSON, CSV, BibTeX...",
+        description="Convert digests to another format. Several inputs go into one output,\n"
+        "unless --split writes one output per input.",
+        epilog=f"""\
+formats (--to, or inferred from the -o file's extension):
+{listing}
+  aliases: {", ".join(f"{alias}={name}" for alias, name in ALIASES.items())}
+
+inputs: files, directories (searched for *.md, recursively, in sorted order), globs
+(quote them: 'logs/2024/**/*.md'), or - for standard input. A bad input is reported on
+stderr and skipped; the run then exits with 1. Parse errors are reported too (warnings are
+not: use `digestkit validate`), and the rest of the file is still converted.
+
+examples:
+  digestkit example | digestkit convert - --to csv
+  digestkit convert paper_logs/ -o papers.json --indent 2
+  digestkit convert 'paper_logs/2025/*/*.md' --to bibtex --ascii > 2025.bib
+  digestkit convert paper_logs/ --split out/ --to jsonl
+  digestkit convert papers.json -o papers.md        # JSON back to Markdown
+""",
+    )
+    sub.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="digest file, directory, glob, or - for stdin"
+    )
+    sub.add_argument("-t", "--to", metavar="FORMAT", help=f"output format: {names}")
+    sub.add_argument(
+        "-o", "--output", metavar="OUT", help="output file, written atomically; - or absent: stdout"
+    )
+    sub.add_argument(
+        "-f",
+        "--from",
+        dest="source_format",
+        metavar="FORMAT",
+        choices=["markdown", "md", "json", "jsonl"],
+        help="input format: markdown, json or jsonl (default: from the input's "
+        "extension, else markdown)",
+    )
+    sub.add_argument(
+        "--split",
+        metavar="DIR",
+        help="write one output per input under DIR (input stem + format "
+        "extension, mirroring the folders of directory inputs)",
+    )
+    sub.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first bad input; no output file is written",
+    )
+    group = sub.add_argument_group("format options")
+    group.add_argument(
+        "--indent", type=non_negative, metavar="N", help="json: indent by N spaces (default: 2)"
+    )
+    group.add_argument(
+        "--compact",
+        action="store_true",
+        default=None,
+        help="json: no indentation, no newlines inside an output",
+    )
+    group.add_argument(
+        "--bom",
+        action="store_true",
+        default=None,
+        help="csv: start with a UTF-8 byte order mark (for Excel)",
+    )
+    group.add_argument(
+        "--excel-safe",
+        action="store_true",
+        default=None,
+        help="csv: prefix ' to cells starting with = + - @ TAB CR (formula injection)",
+    )
+    group.add_argument(
+        "--ascii",
+        action="store_true",
+        default=None,
+        help="bibtex: write non-ASCII letters as TeX accents",
+    )
+    group.add_argument(
+        "--protect",
+        choices=["words", "none", "title"],
+        help="bibtex: brace-protect capitalised words, nothing, or the title",
+    )
+    group.add_argument(
+        "--canonical",
+        action="store_true",
+        default=None,
+        help="markdown: write the canonical template instead of the source's own layout",
+    )
+    sub.set_defaults(handler="_convert:cmd_convert", parser=sub)
+
+
+def non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value!r}")
+    return number
+
+
+def add_validate(commands: Any) -> None:
+    sub = commands.add_parser(
+        "validate",
+        formatter_class=HelpFormatter,
+        help="check digests; report problems",
+        description="Check digests and report every problem as `path:line:col: CODE message`\n"
+        "(or as JSON, GitHub annotations or SARIF).",
+        epilog="""\
+The default format is github when GITHUB_ACTIONS=true (inside GitHub Actions), else text.
+Text and github formats end with a summary line on stderr. Codes: docs/diagnostics.md.
+Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings, with --strict) or
+a file could not be read, 2 usage error.
+
+examples:
+  digestkit validate paper_logs/
+  digestkit validate 2024/10/18.md --format json
+  digestkit validate paper_logs/ --format sarif > digestkit.sarif
+  digestkit validate paper_logs/ --strict --ignore DK202,DK206
+""",
+    )
+    sub.add_argument(
+        "paths", nargs="+", metavar="PATH", help="digest file, directory, glob, or - for stdin"
+    )
+    sub.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif"],
+        help="output format (default: github in GitHub Actions, else text)",
+    )
+    sub.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    sub.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="report only these codes or prefixes (comma-separated; e.g. DK1,DK205)",
+    )
+    sub.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="do not report these codes or prefixes (comma-separated)",
+    )
+    sub.set_defaults(handler="_validate:cmd_validate", parser=sub)
+
+
+def add_fmt(commands: Any) -> None:
+    sub = commands.add_parser(
+        "fmt",
+        formatter_class=HelpFormatter,
+        help="rewrite digests in canonical form",
+        description="Rewrite digests in the canonical template, in place and atomically, and\n"
+        "only when they change. The result is parsed again and must hold the same data,\n"
+        "and files with text the template cannot hold are refused: formatting never\n"
+        "loses a line.",
+        epilog="""\
+exit codes: 0 done, 1 a file was refused or unreadable (or, with --check/--diff, would
+change), 2 usage error.
+
+examples:
+  digestkit fmt paper_logs/
+  digestkit fmt --check paper_logs/        # in CI: list files that would change
+  digestkit fmt --diff 2024/10/18.md       # show the changes, write nothing
+  digestkit example | digestkit fmt -      # stdin to stdout
+""",
+    )
+    sub.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="digest file, directory, glob, or - (stdin to stdout)",
+    )
+    sub.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list files that would change and exit 1 if any",
+    )
+    sub.add_argument(
+        "--diff", action="store_true", help="write nothing; print a unified diff of the changes"
+    )
+    sub.set_defaults(handler="_fmt:cmd_fmt", parser=sub)
+
+
+# -- main --------------------------------------------------------------------------------------
+def utf8_stdio() -> None:
+    """UTF-8 output whatever the locale (Windows pipes default to cp1252), and no newline
+    translation, so output bytes are the same on every platform. PYTHONIOENCODING wins."""
+    keep_encoding = bool(os.environ.get("PYTHONIOENCODING"))
+    for stream, newline in ((sys.stdout, ""), (sys.stderr, None)):
+        if isinstance(stream, io.TextIOWrapper):
+            if keep_encoding:
+                stream.reconfigure(newline=newline)
+            else:
+                stream.reconfigure(encoding="utf-8", newline=newline)
+
+
+def resolve(handler: str) -> Handler:
+    """`"module:function"` -> the command function; its module is imported only when it runs."""
+    module, _, name = handler.partition(":")
+    function: Handler = getattr(importlib.import_module(f".{module}", __package__), name)
+    return function
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    utf8_stdio()
+    subparser: argparse.ArgumentParser = args.parser
+    from ._cli_common import UsageError, describe, error
+
+    try:
+        code = resolve(args.handler)(args)
+        sys.stdout.flush()
+    except UsageError as exc:
+        subparser.print_usage(sys.stderr)
+        print(f"{subparser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep the interpreter's final
+        # flush from complaining about the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        return 130
+    except UnicodeEncodeError as exc:  # only with a PYTHONIOENCODING that is not UTF-8
+        error(f"cannot write this text as {exc.encoding}; set PYTHONIOENCODING=utf-8")
+        return 1
+    except OSError as exc:  # the last line of defence for user mistakes: one line, no traceback
+        error(f"{exc.filename}: {describe(exc)}" if exc.filename else describe(exc))
+        return 1
+    except Exception as exc:
+        from .diagnostics import DigestkitError
+
+        if not isinstance(exc, DigestkitError):
+            raise  # a bug: the traceback is what a bug report needs
+        error(describe(exc))
+        return 1
+    return code

@@ -1,0 +1,137 @@
+"""Diagnostics out, one function per format, chosen by name (like flake8's formatter registry).
+
+* `text`: `path:line:col: CODE message`, the line ruff, flake8 and yamllint's `parsable` print.
+* `json`: a list of `{path, line, col, code, severity, message}` objects (schema in the docs).
+* `github`: workflow commands, so GitHub Actions annotates the lines of a pull request.
+* `sarif`: SARIF 2.1.0 for code scanning (`github/codeql-action/upload-sarif`).
+
+Every function takes the diagnostics of a whole run and returns the text to print.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from ._version import __version__
+from .diagnostics import RULES, Diagnostic, Severity
+
+Reporter = Callable[[Sequence[Diagnostic]], str]
+
+
+def text(diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(f"{_where(d)}:{d.line}:{d.col}: {d.code} {d.message}\n" for d in diagnostics)
+
+
+def json_list(diagnostics: Sequence[Diagnostic]) -> str:
+    records = [
+        {
+            "path": d.path,
+            "line": d.line,
+            "col": d.col,
+            "code": d.code,
+            "severity": d.severity.value,
+            "message": d.message,
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def github(diagnostics: Sequence[Diagnostic]) -> str:
+    """`::error file=…,line=…,col=…,title=digestkit (CODE)::message` per diagnostic.
+
+    GitHub keeps only 10 annotations of each kind per step, but prints every command's message
+    in the log: the message therefore repeats the `path:line:col: CODE` text line (as ruff does).
+    """
+    lines = []
+    for d in diagnostics:
+        properties = {"line": str(d.line), "col": str(d.col), "title": f"digestkit ({d.code})"}
+        if d.path is not None:
+            properties = {"file": d.path, **properties}
+        joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+        command = "error" if d.is_error else "warning"
+        message = f"{_where(d)}:{d.line}:{d.col}: {d.code} {d.message}"
+        lines.append(f"::{command} {joined}::{_escape_data(message)}\n")
+    return "".join(lines)
+
+
+def _escape_data(value: str) -> str:
+    """actions/toolkit `escapeData`: the message part of a workflow command."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    """actions/toolkit `escapeProperty`: `:` and `,` would end a property early."""
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def sarif(diagnostics: Sequence[Diagnostic]) -> str:
+    """One SARIF 2.1.0 run. Every catalogued rule is listed, so `ruleIndex` is stable across
+    runs; paths under the working directory become relative URIs against `%SRCROOT%`."""
+    codes = sorted(RULES)
+    index = {code: position for position, code in enumerate(codes)}
+    rules = [
+        {
+            "id": code,
+            "shortDescription": {"text": RULES[code].summary},
+            "defaultConfiguration": {"level": _level(RULES[code].severity)},
+        }
+        for code in codes
+    ]
+    root = Path.cwd()
+    results = []
+    for d in diagnostics:
+        result: dict[str, Any] = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _level(d.severity),
+            "message": {"text": d.message},
+        }
+        region = {"startLine": d.line, "startColumn": d.col}
+        if d.path is not None:
+            location = {"artifactLocation": _artifact(d.path, root), "region": region}
+            result["locations"] = [{"physicalLocation": location}]
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "digestkit",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _level(severity: Severity) -> str:
+    return "error" if severity is Severity.ERROR else "warning"
+
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    absolute = Path(path).absolute()
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:  # outside the working directory: no base can hold it
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(PurePath(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _where(d: Diagnostic) -> str:
+    return d.path if d.path is not None else "-"
+
+
+FORMATS: dict[str, Reporter] = {"text": text, "json": json_list, "github": github, "sarif": sarif}
