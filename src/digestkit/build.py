@@ -201,12 +201,9 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         if heading is not None and not model.papers:
             walk.diag("DK103", "digest section has no papers", heading)
         if heading is not None and path_date and model.date and model.date.isoformat() != path_date:
-            walk.diag(
-                "DK102",
-                f"digest date {model.date} differs from the path's {path_date}",
-                heading,
-                17,
-            )
+            date_col = walk.lines[heading].find("(") + 2  # the date itself
+            message = f"digest date {model.date} differs from the path's {path_date}"
+            walk.diag("DK102", message, heading, date_col)
         for block in digest.papers:  # the walk's blocks: cheaper than the models' properties
             url, index = block.values["url"], block.start
             if url in first_seen:

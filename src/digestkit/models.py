@@ -41,10 +41,13 @@ Url = Annotated[str, StringConstraints(pattern=r"^(?:[^\s\]]|\][^\s(])*\]?$")]
 
 
 # Constraints are patterns, checked in pydantic-core's Rust regex engine: a Python validator per
-# summary item would cost more than the whole line scan.
-AuthorName = Annotated[str, StringConstraints(pattern=r"^(?:[^\s+]|\S[^\n]*\S)$")]
+# summary item would cost more than the whole line scan. Rust's `\s` omits U+001C..U+001F, which
+# Python's `str.strip` (used by the reader) removes, so the ends exclude them explicitly.
+AuthorName = Annotated[
+    str, StringConstraints(pattern=r"^(?:[^\s+\x1c-\x1f]|[^\s\x1c-\x1f][^\n]*[^\s\x1c-\x1f])$")
+]
 """One line, no surrounding whitespace, and not `+` (the web page's "more authors" expander)."""
-Label = Annotated[str, StringConstraints(pattern=r"^[^\s*](?:[^\n*]*[^\s*])?$")]
+Label = Annotated[str, StringConstraints(pattern=r"^[^\s*\x1c-\x1f](?:[^\n*]*[^\s*\x1c-\x1f])?$")]
 
 
 def _end_with_newline(text: str) -> str:
@@ -93,7 +96,7 @@ class Paper(DigestModel):
     title: OneLine = Field(description="The title verbatim: digests never escape titles.")
     url: Url = Field(description="The heading link verbatim.")
     media: Media | None = None
-    votes: Annotated[int, Field(ge=0)] | None = Field(
+    votes: Annotated[int, Field(ge=0, lt=10**18)] | None = Field(
         default=None, description="Upvotes; None when the Vote line is missing or `-`."
     )
     authors: list[AuthorName] = Field(

@@ -14,7 +14,7 @@ LINE_RULES: Final[tuple[tuple[str, str], ...]] = (
     ("blank", r"[ \t]*$"),  # the two most frequent kinds first: a miss costs one char test
     ("bullet", r"[-*+](?:[ \t]|$)"),  # a top-level list item
     ("digest", r"##[ \t]+Daily Papers\b"),  # `## Daily Papers (YYYY-MM-DD)`; date checked later
-    ("paper", r"###[ \t]"),  # `### [Title](url)`; the link is checked later
+    ("paper", r"###(?:[ \t]|$)"),  # `### [Title](url)`; the link is checked later
     ("heading", r"#{1,6}(?:[ \t]|$)"),  # any other ATX heading
     ("image", r"!\["),  # `![](url)`
     ("watch", r"\[Watch Video\]"),  # `[Watch Video](url)` and the broken `[Watch Video]url`

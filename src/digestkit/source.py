@@ -6,6 +6,7 @@ occur inside real digest text.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, DigestError
@@ -76,5 +77,7 @@ def from_bytes(data: bytes, path: str | None = None) -> Source:
 
 def _position(data: bytes, offset: int, path: str | None, message: str) -> Diagnostic:
     line_start = data.rfind(b"\n", 0, offset) + 1
+    if line_start == 0 and data.startswith(codecs.BOM_UTF8):
+        line_start = len(codecs.BOM_UTF8)  # a BOM is not a column
     col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
     return Diagnostic("DK001", message, data.count(b"\n", 0, offset) + 1, col, path)

@@ -90,7 +90,9 @@ def digest_heading(digest: DailyDigest) -> str:
 
 
 def canonical(document: DigestDocument) -> str:
-    parts = [document.preamble]
+    # A preamble that itself starts with U+FEFF needs a BOM before it, or reading the output
+    # back would take that character for the BOM and drop it.
+    parts = ["\ufeff" if document.preamble.startswith("\ufeff") else "", document.preamble]
     for digest in document.digests:
         parts.append(digest_heading(digest))
         parts.extend(canonical_paper(paper) for paper in digest.papers)

@@ -1,0 +1,176 @@
+"""Hypothesis strategies for digestkit: models that digest Markdown can carry, and raw text.
+
+`documents()` builds `DigestDocument`s whose canonical Markdown must read back equal. The
+models accept a little more than the Markdown syntax can carry, so these strategies stay inside
+the representational limits below (each one is a property of the format, not a parser bug):
+
+* Titles are one line (no `\\n`, no `\\r`) and not empty (an empty title is error DK207).
+* URLs have no whitespace and no `](` (the heading is split at the last `](`), and are not
+  wrapped in `<...>` (CommonMark's angle-bracket link form, which the reader unwraps).
+* Author names have no surrounding whitespace as Python's `str.strip()` sees it, are not `+`
+  (the web page's "more authors" expander) and hold no `\\r`. Names containing `, ` are fine: the
+  writer switches to the Python-list form.
+* Labels have no `*`, `\\n` or `\\r` and no surrounding whitespace.
+* Item text has no `\\r`, does not start with a space or TAB and does not end with a line made
+  only of spaces and TABs (Markdown drops both). The first line of an unlabelled item does not
+  start with `*` or `_`: such a line is read as a possible `**Label**:` lead-in.
+* Vote counts have at most 18 digits (`Vote:` values longer than that are not read as counts).
+* The preamble starts with a `# ` heading line and the epilogue with a `## ` heading that is not
+  `## Daily Papers`; no other line of theirs starts with `#` (it could open a digest or paper).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
+
+settings.register_profile(
+    "digestkit",
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",  # CI runs are reproducible; local runs explore
+)
+settings.register_profile("digestkit-long", max_examples=2000, deadline=None)
+PROFILE = settings.get_profile(os.environ.get("DIGESTKIT_HYPOTHESIS_PROFILE", "digestkit"))
+"""Apply as a decorator; set DIGESTKIT_HYPOTHESIS_PROFILE=digestkit-long for a deeper search."""
+
+# Pieces that real digests contain and that parsers trip on.
+SPECIAL = (
+    "[", "]", "(", ")", "[IDK]", "](", "$", r"$\alpha^2$", "*", "**", "_", "\\", "`", "^", "{",
+    "}", "<think>", "</think>", "&", "&amp;", "'", '"', "#", "###", "é", "φ", "한국어", "Ü",
+    "—", "\u2019", "\t", "\x0c", "\x08", "\u2028", "\u00a0", "\u2062", ":", ", ", "  ", "!", "?",
+    "%", "|", "~", "- ", "1) ", "Vote: ", "Authors: ", "![](", "<video src='x'>", "+",
+)  # fmt: skip
+
+_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\n\r")
+_URL_CHARS = st.characters(exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"])
+
+
+def one_line(max_pieces: int = 8) -> st.SearchStrategy[str]:
+    """A line of text without `\\n`/`\\r`, built from special pieces and arbitrary characters."""
+    piece = st.one_of(st.sampled_from(SPECIAL), st.text(_CHARS, min_size=1, max_size=6))
+    return st.lists(piece, max_size=max_pieces).map("".join)
+
+
+def titles() -> st.SearchStrategy[str]:
+    return one_line().filter(bool)
+
+
+def _plain_url(url: str) -> bool:
+    angled = url.startswith("<") and url.endswith(">")
+    return "](" not in url and not angled
+
+
+def urls() -> st.SearchStrategy[str]:
+    arxiv = st.builds(
+        "https://arxiv.org/abs/{}.{:05d}{}".format,
+        st.integers(1501, 2512).map(str),
+        st.integers(0, 99999),
+        st.sampled_from(["", "v1", "v12"]),
+    )
+    other = st.text(_URL_CHARS, min_size=1, max_size=30).filter(_plain_url)
+    hosts = st.sampled_from(["https://example.org/", "/avatars/", "https://huggingface.co/p/"])
+    return st.one_of(arxiv, other, st.builds(str.__add__, hosts, other))
+
+
+def media() -> st.SearchStrategy[Media | None]:
+    return st.one_of(
+        st.none(), st.builds(Media, kind=st.sampled_from(["image", "video"]), url=urls())
+    )
+
+
+def author_names() -> st.SearchStrategy[str]:
+    return one_line(4).filter(lambda name: name == name.strip() and name not in ("", "+"))
+
+
+def labels() -> st.SearchStrategy[str]:
+    return one_line(4).filter(lambda label: label == label.strip() and label and "*" not in label)
+
+
+def _no_blank_last_line(text: str) -> bool:
+    last = text.rsplit("\n", 1)[-1]
+    return "\n" not in text or last.strip(" \t") != ""
+
+
+def item_texts(*, labelled: bool) -> st.SearchStrategy[str]:
+    first = one_line().filter(lambda line: not line.startswith((" ", "\t")))
+    if not labelled:
+        first = first.filter(lambda line: not line.startswith(("*", "_")))
+    rest = st.lists(one_line(), max_size=3)
+    return st.builds(lambda a, b: "\n".join([a, *b]), first, rest).filter(_no_blank_last_line)
+
+
+def summary_items() -> st.SearchStrategy[SummaryItem]:
+    labelled = st.builds(SummaryItem, label=labels(), text=item_texts(labelled=True))
+    plain = st.builds(SummaryItem, label=st.none(), text=item_texts(labelled=False))
+    return st.one_of(labelled, plain)
+
+
+def papers() -> st.SearchStrategy[Paper]:
+    return st.builds(
+        Paper,
+        title=titles(),
+        url=urls(),
+        media=media(),
+        votes=st.one_of(st.none(), st.integers(0, 10**18 - 1)),
+        authors=st.lists(author_names(), max_size=5),
+        summary=st.lists(summary_items(), max_size=4),
+    )
+
+
+def _body() -> st.SearchStrategy[str]:
+    lines = st.lists(one_line().filter(lambda line: not line.startswith("#")), max_size=3)
+    return lines.map(lambda ls: "".join(f"{line}\n" for line in ls))
+
+
+def preambles() -> st.SearchStrategy[str]:
+    heading = one_line(4).map(lambda title: f"# {title}\n")
+    return st.one_of(st.just(""), st.builds(str.__add__, heading, _body()))
+
+
+def epilogues() -> st.SearchStrategy[str]:
+    title = one_line(4).filter(lambda t: not t.lstrip(" \t").startswith("Daily Papers"))
+    heading = title.map(lambda t: f"## {t}\n")
+    return st.one_of(st.just(""), st.builds(str.__add__, heading, _body()))
+
+
+def digests() -> st.SearchStrategy[DailyDigest]:
+    return st.builds(
+        DailyDigest,
+        date=st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)),
+        papers=st.lists(papers(), max_size=3),
+        epilogue=epilogues(),
+    )
+
+
+def documents() -> st.SearchStrategy[DigestDocument]:
+    return st.builds(
+        DigestDocument, digests=st.lists(digests(), min_size=1, max_size=3), preamble=preambles()
+    )
+
+
+# Raw text for "never raises" properties: digest syntax pieces, line endings and control
+# characters mixed with arbitrary characters.
+TEXT_PIECES = (
+    "\n", "\r\n", "\r", "\x0c", "\t", "\x00", "\ufeff", "\u2028", " ", "#", "## ", "### ",
+    "## Daily Papers (2024-01-01)\n", "## Daily Papers (2024-02-30)", "## Daily Papers",
+    "### [", "](", ")", "[", "]", "### [T](https://arxiv.org/abs/2401.00001)\n", "- ", "  - ",
+    "- ***", "***: ", "**", "*", "_", "Vote: ", "Vote: -", "Vote: 12", "Authors: ", "['a', 'b']",
+    "[', ", "+", ", ", "![](", "![](x)", "[Watch Video](", "[Watch Video]",
+    '<div><video controls src="', "<video>", "<source src='x'>", "</video>", "<iframe src=x>",
+    "1) ", "1. ", "é", "한", "\n\n",
+)  # fmt: skip
+
+
+def digest_like_text() -> st.SearchStrategy[str]:
+    piece = st.one_of(
+        st.sampled_from(TEXT_PIECES),
+        st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=5),
+    )
+    return st.lists(piece, max_size=40).map("".join)
