@@ -48,6 +48,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=30)
 
 
+def add_command(commands: Any, name: str, handler: str, **texts: str) -> argparse.ArgumentParser:
+    """A subcommand whose `handler` ("module:function") runs it; `texts` are help/description/
+    epilog, each command's epilog giving examples."""
+    sub: argparse.ArgumentParser = commands.add_parser(name, formatter_class=HelpFormatter, **texts)
+    sub.set_defaults(handler=handler, parser=sub)
+    return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digestkit",
@@ -61,23 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_convert(commands)
     add_validate(commands)
     add_fmt(commands)
-    add = commands.add_parser
-    schema = add(
+    add_command(
+        commands,
         "schema",
-        formatter_class=HelpFormatter,
+        "cli:cmd_schema",
         help="print the JSON Schema of the JSON output",
         description="Print the JSON Schema (draft 2020-12) of `convert --to json`.",
         epilog="example:\n  digestkit schema > digest.schema.json",
     )
-    schema.set_defaults(handler="cli:cmd_schema", parser=schema)
-    example = add(
+    add_command(
+        commands,
         "example",
-        formatter_class=HelpFormatter,
+        "cli:cmd_example",
         help="print the example digest shipped with digestkit",
         description="Print a small example digest, to try the other commands on.",
         epilog="example:\n  digestkit example | digestkit convert - --to csv",
     )
-    example.set_defaults(handler="cli:cmd_example", parser=example)
     return parser
 
 
@@ -100,9 +107,10 @@ def add_convert(commands: Any) -> None:
     listing = "\n".join(
         f"  {fmt.name:<9} {fmt.extension:<7} {fmt.description}" for fmt in FORMATS.values()
     )
-    sub = commands.add_parser(
+    sub = add_command(
+        commands,
         "convert",
-        formatter_class=HelpFormatter,
+        "_convert:cmd_convert",
         help="convert digests to JSON, CSV, BibTeX...",
         description="Convert digests to another format. Several inputs go into one output,\n"
         "unless --split writes one output per input.",
@@ -190,7 +198,6 @@ examples:
         default=None,
         help="markdown: write the canonical template instead of the source's own layout",
     )
-    sub.set_defaults(handler="_convert:cmd_convert", parser=sub)
 
 
 def non_negative(value: str) -> int:
@@ -204,9 +211,10 @@ def non_negative(value: str) -> int:
 
 
 def add_validate(commands: Any) -> None:
-    sub = commands.add_parser(
+    sub = add_command(
+        commands,
         "validate",
-        formatter_class=HelpFormatter,
+        "_validate:cmd_validate",
         help="check digests; report problems",
         description="Check digests and report every problem as `path:line:col: CODE message`\n"
         "(or as JSON, GitHub annotations or SARIF).",
@@ -244,13 +252,13 @@ examples:
         metavar="CODES",
         help="do not report these codes or prefixes (comma-separated)",
     )
-    sub.set_defaults(handler="_validate:cmd_validate", parser=sub)
 
 
 def add_fmt(commands: Any) -> None:
-    sub = commands.add_parser(
+    sub = add_command(
+        commands,
         "fmt",
-        formatter_class=HelpFormatter,
+        "_fmt:cmd_fmt",
         help="rewrite digests in canonical form",
         description="Rewrite digests in the canonical template, in place and atomically, and\n"
         "only when they change. The result is parsed again and must hold the same data,\n"
@@ -281,7 +289,6 @@ examples:
     sub.add_argument(
         "--diff", action="store_true", help="write nothing; print a unified diff of the changes"
     )
-    sub.set_defaults(handler="_fmt:cmd_fmt", parser=sub)
 
 
 # -- main --------------------------------------------------------------------------------------
