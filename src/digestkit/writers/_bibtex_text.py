@@ -1,0 +1,209 @@
+"""BibTeX field text: TeX escaping, case protection, name safety and citation keys.
+
+Titles are raw Unicode with the occasional piece of TeX math (`Synth$^2$`), so a title is split
+into balanced `$...$` segments that pass through verbatim, and everything else is escaped so that
+it decodes back to the same text. BibTeX counts braces without regard to backslashes, so the
+output must stay brace-balanced lexically, not just in TeX's eyes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from pylatexenc.latexencode import unicode_to_latex
+
+Protect = Literal["words", "none", "title"]
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "$": r"\$",
+}
+_TEXT = str.maketrans(_ESCAPES)
+# `\{` still counts as a brace for BibTeX's own parser: unbalanced braces need brace-free macros.
+_TEXT_UNBALANCED = str.maketrans({**_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"})
+_SPECIAL = re.compile(r"[\\{}&%#_^~$]")
+
+_MATH_WORDS = re.compile(r"\s+|(?:\$[^$]*\$|[^\s$])+")
+_TEXT_WORDS = re.compile(r"\s+|\S+")
+_MATH = re.compile(r"\$[^$]*\$")
+_DIGIT = re.compile(r"\d")
+_PUNCTUATED = re.compile(r"([(\[\"']*)(.+?)([)\]\"'.,:;!?]*)", re.DOTALL)
+
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+_PLAIN_NAME = re.compile(r"[^\\{}&%#_^~$,]*")  # nothing to escape or brace
+_AND_OR_OTHERS = re.compile(r"(?<!\S)(?:[Aa][Nn][Dd]|others)(?!\S)")
+
+# Skipped when picking the key's title word (a short list: the key only needs to be readable).
+_STOPWORDS = (
+    "a an the of on in for and or to with via is are do does can from by at as into onto over "
+    "under about towards toward through beyond without within between versus vs be we you our "
+    "your it its this that these those how what why when where which who not no all"
+)
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+
+def braces_balanced(text: str) -> bool:
+    """True when every `}` closes an earlier `{` and none stays open (BibTeX's rule)."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def math_segments(title: str) -> list[str] | None:
+    """The title's `$...$` segments when they can pass through verbatim, else None.
+
+    An odd number of `$` means currency (`Earn $1 Million`), and math with unbalanced braces
+    would break the entry: in both cases the whole title is treated as text.
+    """
+    if "$" not in title or title.count("$") % 2:
+        return None
+    segments = _MATH.findall(title)
+    return segments if all(braces_balanced(s) for s in segments) else None
+
+
+def _to_ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    # braces-almost-all gives `{\"u}`, the form BibTeX's purify$ and case changes treat as one
+    # special character; characters without a LaTeX form (Hangul) are kept as they are.
+    return str(
+        unicode_to_latex(
+            text,
+            non_ascii_only=True,
+            replacement_latex_protection="braces-almost-all",
+            unknown_char_policy="keep",
+            unknown_char_warning=False,
+        )
+    )
+
+
+def _group(text: str) -> str:
+    """Brace `text` as a case-protected group. A group whose first character is a backslash is a
+    BibTeX "special character" whose letters still change case, so such content gets `{}` first."""
+    return "{{}" + text + "}" if text.startswith("\\") else "{" + text + "}"
+
+
+def _protect_word(word: str) -> str:
+    """`{LLaMA}:` rather than `{LLaMA:}`: punctuation around a word stays outside its braces."""
+    match = _PUNCTUATED.fullmatch(word)
+    if match is None:
+        return _group(word)
+    lead, core, trail = match.groups()
+    return lead + _group(core) + trail
+
+
+def _needs_protection(word: str) -> bool:
+    """An uppercase letter after the first letter (`LLaMA`, `mPLUG`, `(SL`), or a digit among
+    letters (`Qwen2`, `3D`): the words a style's sentence-casing would damage. Bare numbers
+    have no case to protect."""
+    for index, char in enumerate(word):
+        if char.isalpha():
+            tail = word[index + 1 :]
+            return tail.lower() != tail or _DIGIT.search(word) is not None
+    return False
+
+
+def escape_title(title: str, protect: Protect = "words", ascii: bool = False) -> str:
+    """The title as a BibTeX field value (without the outer braces)."""
+    math = math_segments(title)
+    outside = _MATH.sub("", title) if math else title
+    table = _TEXT if braces_balanced(_braces_only(outside)) else _TEXT_UNBALANCED
+    words = (_MATH_WORDS if math else _TEXT_WORDS).findall(title)
+    parts = []
+    for word in words:
+        if word.isspace():
+            parts.append(_to_ascii(word) if ascii else word)  # NBSP becomes `~`
+            continue
+        text_only = _MATH.sub("", word) if math else word
+        escaped = _escape_word(word, table, math is not None)
+        if ascii:
+            escaped = _to_ascii(escaped)
+        parts.append(
+            _protect_word(escaped)
+            if protect == "words" and _needs_protection(text_only)
+            else escaped
+        )
+    value = "".join(parts)
+    return _group(value) if protect == "title" and value else value
+
+
+def _braces_only(text: str) -> str:
+    return "".join(c for c in text if c in "{}") if "{" in text or "}" in text else ""
+
+
+def _escape_word(word: str, table: dict[int, str], has_math: bool) -> str:
+    if not _SPECIAL.search(word):
+        return word
+    if not has_math or "$" not in word:
+        return word.translate(table)
+    pieces = []
+    last = 0
+    for match in _MATH.finditer(word):
+        pieces.append(word[last : match.start()].translate(table))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(word[last:].translate(table))
+    return "".join(pieces)
+
+
+def escape_name(name: str, ascii: bool = False) -> str:
+    """One author for a BibTeX `author` list: escaped, and braced where BibTeX would misread it
+    (a comma means "Last, First"; a standalone `and` or `others` is a separator)."""
+    if (
+        _PLAIN_NAME.fullmatch(name)
+        and not _AND_OR_OTHERS.search(name)
+        and (not ascii or name.isascii())
+    ):
+        return name  # the common case
+    table = _TEXT if braces_balanced(_braces_only(name)) else _TEXT_UNBALANCED
+    escaped = name.translate(table) if _SPECIAL.search(name) else name
+    if ascii:
+        escaped = _to_ascii(escaped)
+    if "," in escaped:
+        return _group(escaped)
+    if _AND_OR_OTHERS.search(escaped):
+        escaped = _AND_OR_OTHERS.sub(lambda m: "{" + m.group() + "}", escaped)
+    return escaped
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII letters and digits only: `Łukasz Hofstätter` -> `ukaszhofstatter`."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_KEY.sub("", text.lower())
+
+
+def key_word(title: str) -> str:
+    """The first title word that says something, for the citation key; math and TeX command
+    names are skipped (`$\\nabla^2$DFT` gives `dft`)."""
+    text = _MATH.sub("", title) if math_segments(title) else title
+    if "\\" in text:
+        text = _COMMAND.sub("", text)
+    for token in text.split():
+        word = fold(token)
+        if word and word not in STOPWORDS:
+            return word
+    return "paper"
+
+
+def key_family(authors: list[str]) -> str:
+    """The first author's family name (the last whitespace token), folded; `anon` if none."""
+    tokens = authors[0].split() if authors else []
+    return (fold(tokens[-1]) if tokens else "") or "anon"

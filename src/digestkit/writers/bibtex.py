@@ -1,0 +1,112 @@
+"""BibTeX out: one `@misc` entry per paper in the shape of arXiv's own export.
+
+A digest knows the title, the authors, the link and the date, so an entry has arXiv's fields minus
+`primaryClass` (no category) and nothing invented. Keys are unique across everything one call
+writes, which is the only state kept between papers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TextIO, get_args
+from urllib.parse import quote
+
+from ..diagnostics import FormatError
+from ..models import DigestDocument, Paper
+from ._bibtex_text import Protect, escape_name, escape_title, key_family, key_word
+
+_PROTECT: tuple[str, ...] = get_args(Protect)
+_INDENT = " " * 6  # arXiv's export indents fields by six spaces
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved punctuation
+
+
+def year(paper: Paper, date: dt.date | None) -> str | None:
+    """The year of the arXiv id (`2401.01234` -> 2024, `hep-th/9901001` -> 1999), else the
+    digest's year. arXiv itself prints the latest version's year, which a digest cannot know."""
+    arxiv_id = paper.arxiv_id
+    if arxiv_id is not None:
+        yy = int(arxiv_id.rpartition("/")[2][:2])
+        return f"{1900 + yy if yy >= 91 else 2000 + yy}"
+    return f"{date.year}" if date is not None else None
+
+
+class KeyRegistry:
+    """Keys `family` + `year` + `word`; on a clash `a`, `b`, ... `z`, `aa` is appended."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, base: str) -> str:
+        key = base
+        number = 0
+        while key in self.used:
+            number += 1
+            key = base + _suffix(number)
+        self.used.add(key)
+        return key
+
+
+def _suffix(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: bijective base 26."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _url(url: str, ascii: bool) -> str:
+    """The link as given, with the characters a URL may not hold raw percent-encoded where they
+    would break the .bib (braces, backslash) or, with `ascii`, its non-ASCII characters."""
+    url = url.translate(_URL_UNSAFE)
+    return quote(url, safe=_URL_SAFE) if ascii and not url.isascii() else url
+
+
+def entry(paper: Paper, key: str, when: str | None, protect: Protect, ascii: bool) -> str:
+    """One `@misc` entry, one field per line, each line ending with a comma as arXiv's do."""
+    fields = [("title", escape_title(paper.title, protect, ascii))]
+    if paper.authors:
+        fields.append(("author", " and ".join(escape_name(n, ascii) for n in paper.authors)))
+    if when is not None:
+        fields.append(("year", when))
+    if paper.arxiv_id is not None:
+        fields.append(("eprint", paper.arxiv_id))
+        fields.append(("archivePrefix", "arXiv"))
+    fields.append(("url", _url(paper.url, ascii)))
+    body = "".join(f"{_INDENT}{name}={{{value}}},\n" for name, value in fields)
+    return f"@misc{{{key},\n{body}}}\n"
+
+
+def write(
+    documents: Iterable[DigestDocument],
+    out: TextIO,
+    *,
+    protect: Protect = "words",
+    ascii: bool = False,
+    **unknown: object,
+) -> None:
+    """Write every paper of every document as one .bib, entries separated by a blank line.
+
+    `protect`: brace `words` whose case matters (default), the whole `title`, or `none`.
+    `ascii`: write non-ASCII letters as TeX accents (`{\\"u}`) instead of UTF-8.
+    """
+    if unknown:
+        raise FormatError(
+            f"the bibtex format takes no option {next(iter(unknown))!r}; "
+            "its options are protect and ascii"
+        )
+    if protect not in _PROTECT:
+        raise FormatError(f"bibtex protect={protect!r}; choose one of: {', '.join(_PROTECT)}")
+    if not isinstance(ascii, bool):
+        raise FormatError(f"bibtex ascii={ascii!r}; expected True or False")
+    keys = KeyRegistry()
+    separator = ""
+    for document in documents:
+        for digest in document.digests:
+            for paper in digest.papers:
+                when = year(paper, digest.date)
+                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
+                out.write(separator + entry(paper, key, when, protect, ascii))
+                separator = "\n"

@@ -1,0 +1,93 @@
+"""CSV out (RFC 4180): a header, then one row per paper, for spreadsheets and data frames.
+
+List fields become one cell each: authors joined with `; ` (JabRef's choice; no corpus name
+contains `;`), summary items one per line as `Label: text`. Votes are a number or an empty cell,
+never text, so the formula guard cannot turn `Vote: -` into `'-`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import FormatError
+from ..models import DigestDocument, Paper
+
+COLUMNS = (
+    "date",
+    "title",
+    "url",
+    "arxiv_id",
+    "votes",
+    "authors",
+    "media_kind",
+    "media_url",
+    "summary",
+)
+AUTHOR_SEPARATOR = "; "
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def summary_cell(paper: Paper) -> str:
+    return "\n".join(
+        f"{item.label}: {item.text}" if item.label is not None else item.text
+        for item in paper.summary
+    )
+
+
+def row(date: str, paper: Paper) -> list[str | int]:
+    """The cells of one paper, in `COLUMNS` order."""
+    media = paper.media
+    return [
+        date,
+        paper.title,
+        paper.url,
+        paper.arxiv_id or "",
+        paper.votes if paper.votes is not None else "",
+        AUTHOR_SEPARATOR.join(paper.authors),
+        media.kind if media else "",
+        media.url if media else "",
+        summary_cell(paper),
+    ]
+
+
+def _excel_safe(cells: list[str | int]) -> list[str | int]:
+    """Prefix `'` to text cells a spreadsheet would evaluate as a formula (OWASP CSV injection)."""
+    return [
+        f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+        for cell in cells
+    ]
+
+
+def write(
+    documents: Iterable[DigestDocument],
+    out: TextIO,
+    *,
+    bom: bool = False,
+    excel_safe: bool = False,
+    **unknown: object,
+) -> None:
+    """Write one CSV for all documents. The stream is the caller's: open it with `newline=""`
+    (the writer emits `\\r\\n` itself) and close it yourself.
+
+    `bom`: start with a UTF-8 byte order mark so Excel detects the encoding.
+    `excel_safe`: neutralise cells starting with `=`, `+`, `-`, `@`, TAB or CR.
+    """
+    if unknown:
+        raise FormatError(
+            f"the csv format takes no option {next(iter(unknown))!r}; "
+            "its options are bom and excel_safe"
+        )
+    for name, value in (("bom", bom), ("excel_safe", excel_safe)):
+        if not isinstance(value, bool):
+            raise FormatError(f"csv {name}={value!r}; expected True or False")
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for document in documents:
+        for digest in document.digests:
+            date = digest.date.isoformat() if digest.date else ""
+            rows: Iterable[list[str | int]] = (row(date, paper) for paper in digest.papers)
+            writer.writerows(map(_excel_safe, rows) if excel_safe else rows)
