@@ -124,23 +124,28 @@ def test_reads_a_byte_order_mark() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line", "col", "message"),
     [
-        ('{\n  "digests": [\n    oops\n  ]\n}', "invalid JSON at 3:5"),
-        ('{"digests": []', "invalid JSON at 1:15"),
-        ("", "invalid JSON at 1:1"),
-        ("42", "must be an object (one document) or an array of documents, not int"),
-        ('{"digests": [{"date": "2024-02-30"}]}', "at digests.0.date: "),
-        ('[{"digests": []}, 7]', "at 1: "),
+        ('{\n  "digests": [\n    oops\n  ]\n}', 3, 5, "invalid JSON: Expecting value"),
+        ('{"digests": []', 1, 15, "invalid JSON"),
+        ("", 1, 1, "invalid JSON"),
+        ("42", 1, 1, "must be an object (one document) or an array of documents, not int"),
+        ('{"digests": [{"date": "2024-02-30"}]}', 1, 1, "at digests.0.date: "),
+        ('[{"digests": []}, 7]', 1, 1, "at 1: "),
         (
             '{"digests": [{"date": null, "papers": [{"title": "t", "url": "u", "votes": -1}]}]}',
+            1,
+            1,
             "at digests.0.papers.0.votes: Input should be greater than or equal to 0 (got -1)",
         ),
     ],
 )
-def test_json_errors_say_where(text: str, message: str) -> None:
+def test_json_errors_say_where(text: str, line: int, col: int, message: str) -> None:
     with pytest.raises(DigestError) as caught:
         digestkit.loads(text, "json")
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("DK003", line, col)
+    assert message in diagnostic.message
     assert message in str(caught.value)
 
 
@@ -207,20 +212,27 @@ def test_jsonl_reads_crlf_blank_lines_and_undated_papers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "line", "col", "message"),
     [
-        ('{"date": null, "title": "A", "url": "u"}\n{"date": null, "title": ', "at 2:25"),
-        ('{"date": null, "title": "A", "url": "u"}\n\n[1, 2]\n', "line 3: expected a JSON object"),
-        ('{"title": "A", "url": "u"}', 'line 1: no "date"'),
-        ('{"date": "yesterday", "title": "A", "url": "u"}', "line 1: invalid date"),
-        ('{"date": null, "title": "A", "url": "u", "votes": -2}', "line 1: invalid votes"),
-        ('{"date": null, "url": "u"}', "line 1: invalid title: Field required"),
+        (
+            '{"date": null, "title": "A", "url": "u"}\n{"date": null, "title": ',
+            2,
+            25,
+            "invalid JSON",
+        ),
+        ('{"date": null, "title": "A", "url": "u"}\n\n[1, 2]\n', 3, 1, "expected a JSON object"),
+        ('{"title": "A", "url": "u"}', 1, 1, 'no "date"'),
+        ('{"date": "yesterday", "title": "A", "url": "u"}', 1, 1, "invalid date"),
+        ('{"date": null, "title": "A", "url": "u", "votes": -2}', 1, 1, "invalid votes"),
+        ('{"date": null, "url": "u"}', 1, 1, "invalid title: Field required"),
     ],
 )
-def test_jsonl_errors_name_the_line(text: str, message: str) -> None:
+def test_jsonl_errors_name_the_line(text: str, line: int, col: int, message: str) -> None:
     with pytest.raises(DigestError) as caught:
         digestkit.loads(text, "jsonl")
-    assert message in str(caught.value)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("DK003", line, col)
+    assert message in diagnostic.message
 
 
 def test_jsonl_takes_no_options() -> None:

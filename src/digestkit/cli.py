@@ -25,11 +25,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 # -- schema, example ---------------------------------------------------------------------------
 def cmd_schema(args: argparse.Namespace) -> int:
-    import json
+    from .schema import schema_text
 
-    from .schema import json_schema
-
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(schema_text())
     return 0
 
 

@@ -38,6 +38,7 @@ RULES: dict[str, Rule] = {
     for rule in (
         Rule("DK001", _E, "file is not UTF-8 text"),
         Rule("DK002", _E, "no digest heading `## Daily Papers (YYYY-MM-DD)` in the file"),
+        Rule("DK003", _E, "input is not valid digestkit JSON or JSON Lines"),
         Rule("DK101", _W, "digest heading has no valid date"),
         Rule("DK102", _W, "digest date differs from the date in the file path"),
         Rule("DK103", _W, "digest section has no papers"),
@@ -92,6 +93,11 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.path}:" if self.path else ""
         return f"{where}{self.line}:{self.col}: {self.code} {self.message}"
+
+
+def invalid_json(message: str, line: int = 1, col: int = 1) -> DigestError:
+    """The error for JSON / JSON Lines input that does not read back as a document (DK003)."""
+    return DigestError([Diagnostic("DK003", message, line, col)])
 
 
 class DigestkitError(Exception):

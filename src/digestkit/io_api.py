@@ -29,8 +29,9 @@ def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str, **o
 
 
 def loads(text: str, format: str = "json") -> DigestDocument | list[DigestDocument]:
-    """Read documents back: one document for one, a list when the text holds several
-    (a JSON array, a JSON Lines stream spanning several files). Raises `DigestError`."""
+    """Read documents back: one document, or a list for a JSON array of several. JSON Lines
+    reads back as one document (papers grouped into digests by date). Invalid input raises
+    `DigestError` with a DK003 diagnostic at the offending line and column."""
     documents = get_format(format).reader().read(text)
     return documents[0] if len(documents) == 1 else documents
 

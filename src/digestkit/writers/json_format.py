@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..diagnostics import DigestError, FormatError
+from ..diagnostics import DigestError, FormatError, invalid_json
 from ..models import DigestDocument
 
 _DOCUMENTS = TypeAdapter(list[DigestDocument])
@@ -93,9 +93,7 @@ def _read_slowly(text: str) -> list[DigestDocument]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DigestError(
-            [], f"invalid JSON at {error.lineno}:{error.colno}: {error.msg}"
-        ) from None
+        raise invalid_json(f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
     try:
         if isinstance(data, dict):
             return [DigestDocument.model_validate(data)]
@@ -103,10 +101,9 @@ def _read_slowly(text: str) -> list[DigestDocument]:
             return _DOCUMENTS.validate_python(data)
     except ValidationError as error:
         raise _validation_error(error) from None
-    raise DigestError(
-        [],
+    raise invalid_json(
         "digest JSON must be an object (one document) or an array of "
-        f"documents, not {type(data).__name__}",
+        f"documents, not {type(data).__name__}"
     )
 
 
@@ -114,10 +111,9 @@ def _validation_error(error: ValidationError) -> DigestError:
     problems = error.errors(include_url=False)
     first = problems[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return DigestError(
-        [],
+    return invalid_json(
         f"invalid digest JSON at {_where(first['loc'])}: {first['msg']}"
-        f" (got {_short(first.get('input'))}){more}",
+        f" (got {_short(first.get('input'))}){more}"
     )
 
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..diagnostics import DigestError, FormatError
+from ..diagnostics import FormatError, invalid_json
 from ..models import DailyDigest, DigestDocument, Paper
 
 _DATE = TypeAdapter(dt.date | None)
@@ -56,17 +56,15 @@ def _read_line(line: str, number: int) -> tuple[dt.date | None, Paper]:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        raise DigestError([], f"invalid JSON at {number}:{error.colno}: {error.msg}") from None
+        raise invalid_json(f"invalid JSON: {error.msg}", number, error.colno) from None
     if not isinstance(data, dict):
-        raise DigestError(
-            [], f"line {number}: expected a JSON object (one paper), not {type(data).__name__}"
-        )
+        raise invalid_json(f"expected a JSON object (one paper), not {type(data).__name__}", number)
     if "date" not in data:
         # Required so that a misspelt key cannot silently move every paper out of its digest.
-        raise DigestError([], f'line {number}: no "date" (use null for an undated paper)')
+        raise invalid_json('no "date" (use null for an undated paper)', number)
     try:
         return _DATE.validate_python(data["date"]), Paper.model_validate(data)
     except ValidationError as error:
         problem = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in problem["loc"]) or "date"
-        raise DigestError([], f"line {number}: invalid {where}: {problem['msg']}") from None
+        raise invalid_json(f"invalid {where}: {problem['msg']}", number) from None
