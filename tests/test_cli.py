@@ -778,3 +778,11 @@ def test_docs_cover_every_option() -> None:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert f"`{option}" in doc, (name, option)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "jsonl"])
+def test_a_run_whose_every_input_failed_writes_nothing(fmt: str, tmp_path: Path) -> None:
+    result = run("convert", tmp_path / "missing.md", "--to", fmt)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert "missing.md" in one_error_line(result, "missing.md")

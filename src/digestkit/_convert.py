@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -183,8 +184,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
             split(run, args.split, fmt, writer, options)
         else:
             to_stdout = args.output in (None, "-")
+            documents = run.documents(inputs)
+            first = next(documents, None)  # read before any output exists
+            if first is None and run.failed:
+                raise NothingConverted  # write nothing at all, not an empty `[]` or header
+            pending = documents if first is None else itertools.chain([first], documents)
             with nullcontext(sys.stdout) if to_stdout else atomic_output(args.output) as stream:
-                writer.write(run.documents(inputs), stream, **options)
+                writer.write(pending, stream, **options)
                 if run.converted == 0 and not to_stdout:
                     raise NothingConverted
     except (Abort, NothingConverted):
@@ -203,7 +209,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 class NothingConverted(Exception):
-    """Every input failed: keep an existing `-o` file rather than replace it with nothing."""
+    """Every input failed: write no output, and keep an existing `-o` file as it was."""
 
 
 def split(
