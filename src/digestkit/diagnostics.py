@@ -6,6 +6,7 @@ keeps that page and this catalogue in step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -107,16 +108,16 @@ class DigestkitError(Exception):
 class DigestError(DigestkitError, ValueError):
     """The input is not a readable digest (strict mode, undecodable bytes, invalid JSON).
 
-    `diagnostics` holds every finding, so a caller can report them all at once.
+    `diagnostics` holds every finding, so a caller can report them all at once; the message
+    names the first error.
     """
 
-    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], summary: str = ""):
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
         self.diagnostics = tuple(diagnostics)
-        first = str(self.diagnostics[0]) if self.diagnostics else ""
-        more = len(self.diagnostics) - 1
-        text = summary or first
-        if more > 0 and not summary:
-            text += f" (and {more} more)"
+        errors = [d for d in self.diagnostics if d.is_error] or list(self.diagnostics)
+        text = str(errors[0]) if errors else "not a readable digest"
+        if len(errors) > 1:
+            text += f" (and {len(errors) - 1} more errors)"
         super().__init__(text)
 
 
