@@ -244,10 +244,6 @@ class PaperBlock:
             self._warn("DK207", "paper title is empty", heading, 5)
         return values
 
-    @property
-    def stop(self) -> int:
-        return int(self.chunks[-1][2])
-
 
 def _dedent(line: str) -> str:
     """Continuation lines lose the two columns of the `- ` marker, as CommonMark reads them."""

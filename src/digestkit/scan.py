@@ -32,8 +32,6 @@ from reading long lines to their end (a summary bullet runs to 1,300 characters)
 _LINE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in LINE_RULES))
 _MATCH = _LINE.match
 
-KINDS: Final[frozenset[str]] = frozenset(kind for kind, _ in LINE_RULES) | {"text"}
-
 
 def classify(lines: list[str]) -> list[str]:
     """The kind of each line (lines without their `\\r`)."""
