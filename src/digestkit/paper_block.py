@@ -21,7 +21,7 @@ _STOP_KINDS = frozenset({"digest", "paper", "heading"})  # the document walk dec
 
 
 class PaperBlock:
-    """Accumulates one paper; `feed` takes a line index and returns the next unread index."""
+    """Accumulates one paper: `consume` reads its lines, `close` gives the values to validate."""
 
     def __init__(
         self,
@@ -81,13 +81,7 @@ class PaperBlock:
             elif kind == "bullet":
                 if blanks:
                     self._settle_blanks("summary" if self.items else "gap")
-                line = lines[index]
-                self._bullet(
-                    index,
-                    line[2:]
-                    if line[1:2] == " " and line[2:3] not in (" ", "\t")
-                    else line[1:].lstrip(" \t"),
-                )
+                self._bullet(index, lines[index])
                 index += 1
             elif kind in META_KINDS:
                 index = self._meta(index, kind)
@@ -113,9 +107,7 @@ class PaperBlock:
 
     def unplaced(self, index: int, why: str) -> None:
         """Keep a line the paper cannot use verbatim, and say so."""
-        self._settle_blanks("gap")
-        self.item_open = False
-        self._chunk("gap", index, index + 1)
+        self.keep_verbatim(index)
         self._warn("DK112", f"{why}: `{self.lines[index][:60]}`", index)
 
     def _meta(self, index: int, kind: str) -> int:
@@ -197,7 +189,13 @@ class PaperBlock:
             return None, stop
         return {"kind": found.kind, "url": found.url}, stop
 
-    def _bullet(self, index: int, text: str) -> None:
+    def _bullet(self, index: int, line: str) -> None:
+        # The text starts after the marker and its spaces (CommonMark); `- x`, the usual case,
+        # takes a single slice.
+        if line[1:2] == " " and line[2:3] not in (" ", "\t"):
+            text = line[2:]
+        else:
+            text = line[1:].lstrip(" \t")
         label = None
         if text and (text[0] == "*" or text[0] == "_"):
             match = CANONICAL_LABEL.match(text)  # split_label's fast path, inlined
