@@ -151,12 +151,12 @@ def build(source: Source) -> DigestDocument:
     # A parse allocates some 100,000 small objects per file and none of them form reference
     # cycles, so the cyclic collector's passes during it are pure overhead (5-10% of the time).
     # It is paused for the call and restored as it was, whatever happens.
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _build(source)
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
