@@ -16,12 +16,23 @@ def parse(text: str, *, strict: bool = False, path: str | None = None) -> Digest
 
     With `strict=True`, raise `DigestError` (carrying every diagnostic) if any is an error.
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"parse() takes str, not {type(text).__name__}; use parse_bytes() for bytes"
+        )
     return _finish(build(_source.from_text(text, path)), strict)
 
 
-def parse_bytes(data: bytes, *, strict: bool = False, path: str | None = None) -> DigestDocument:
+def parse_bytes(
+    data: bytes | bytearray | memoryview, *, strict: bool = False, path: str | None = None
+) -> DigestDocument:
     """Parse digest bytes (standard input, an HTTP body). Raises `DigestError` for bytes that
     are not UTF-8 text (an invalid byte, a NUL byte); `path` only names them in diagnostics."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            f"parse_bytes() takes bytes, not {type(data).__name__}; use parse() for str"
+        )
+    data = bytes(data)
     return _finish(build(_source.from_bytes(data, path)), strict)
 
 

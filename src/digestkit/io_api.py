@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from .models import DigestDocument
@@ -11,7 +11,23 @@ from .writers import get_format
 
 
 def _as_iterable(documents: DigestDocument | Iterable[DigestDocument]) -> Iterable[DigestDocument]:
-    return (documents,) if isinstance(documents, DigestDocument) else documents
+    if isinstance(documents, DigestDocument):
+        return (documents,)
+    if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+        raise TypeError(f"expected a DigestDocument or an iterable of them, not {_name(documents)}")
+    return _checked(documents)
+
+
+def _checked(documents: Iterable[object]) -> Iterator[DigestDocument]:
+    """Pass documents through lazily (writers stream), refusing anything else as it comes."""
+    for document in documents:
+        if not isinstance(document, DigestDocument):
+            raise TypeError(f"expected DigestDocument items, not {_name(document)}")
+        yield document
+
+
+def _name(value: object) -> str:
+    return type(value).__name__
 
 
 def dump(

@@ -1,0 +1,48 @@
+"""The public API: names, and clear errors for arguments of the wrong type."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+
+import digestkit
+
+DIGEST = "## Daily Papers (2024-01-01)\n\n### [T](https://arxiv.org/abs/2401.00001)\n\n- x\n"
+
+
+def test_public_names_resolve_and_match_all() -> None:
+    for name in digestkit.__all__:
+        assert getattr(digestkit, name) is not None
+    assert set(digestkit._SOURCES) | {"__version__"} == set(digestkit.__all__)
+
+
+def test_importing_the_package_loads_no_models() -> None:
+    code = (
+        "import sys, digestkit; print('pydantic' in sys.modules, 'digestkit.models' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_parse_bytes_equals_parse() -> None:
+    assert digestkit.parse_bytes(DIGEST.encode()) == digestkit.parse(DIGEST)
+    assert digestkit.parse_bytes(bytearray(DIGEST.encode())) == digestkit.parse(DIGEST)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: digestkit.parse(DIGEST.encode()), "use parse_bytes() for bytes"),  # type: ignore[arg-type]
+        (lambda: digestkit.parse_bytes(DIGEST), "use parse() for str"),  # type: ignore[arg-type]
+        (lambda: digestkit.dumps("a document?", "json"), "not str"),  # type: ignore[arg-type]
+        (lambda: digestkit.dumps(5, "json"), "not int"),  # type: ignore[arg-type]
+        (lambda: digestkit.dumps([digestkit.parse(DIGEST), 5], "csv"), "items, not int"),  # type: ignore[list-item]
+    ],
+)
+def test_wrong_argument_types_raise_type_error(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call()
