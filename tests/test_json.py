@@ -141,12 +141,8 @@ def test_reads_a_byte_order_mark() -> None:
     ],
 )
 def test_json_errors_say_where(text: str, line: int, col: int, message: str) -> None:
-    with pytest.raises(DigestError) as caught:
-        digestkit.loads(text, "json")
-    (diagnostic,) = caught.value.diagnostics
-    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("DK003", line, col)
-    assert message in diagnostic.message
-    assert message in str(caught.value)
+    error = assert_dk003(text, "json", line, col, message)
+    assert message in str(error)
 
 
 @pytest.mark.corpus
@@ -228,11 +224,17 @@ def test_jsonl_reads_crlf_blank_lines_and_undated_papers() -> None:
     ],
 )
 def test_jsonl_errors_name_the_line(text: str, line: int, col: int, message: str) -> None:
+    assert_dk003(text, "jsonl", line, col, message)
+
+
+def assert_dk003(text: str, fmt: str, line: int, col: int, message: str) -> DigestError:
+    """Reading `text` fails with exactly one DK003 diagnostic at `line:col` saying `message`."""
     with pytest.raises(DigestError) as caught:
-        digestkit.loads(text, "jsonl")
+        digestkit.loads(text, fmt)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("DK003", line, col)
     assert message in diagnostic.message
+    return caught.value
 
 
 def test_jsonl_takes_no_options() -> None:

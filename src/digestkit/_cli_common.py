@@ -47,13 +47,6 @@ def describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def parse_markdown(data: bytes, name: str) -> DigestDocument:
-    """Parse digest bytes (UTF-8, NUL bytes refused) as `parse_file` would, for stdin too."""
-    from .api import parse_bytes
-
-    return parse_bytes(data, path=name)
-
-
 def whole_file_problem(document: DigestDocument) -> str | None:
     """Why the file as a whole is not a digest (empty, no digest heading), if it is not."""
     for diagnostic in document.errors:

@@ -15,7 +15,6 @@ from ._cli_common import (
     UsageError,
     describe,
     error,
-    parse_markdown,
     read_bytes,
     whole_file_problem,
 )
@@ -138,7 +137,9 @@ class Conversion:
     def _decode(self, item: Input, data: bytes) -> list[DigestDocument]:
         fmt = input_format(item, self.requested_from)
         if fmt == "markdown":
-            document = parse_markdown(data, item.name)
+            from .api import parse_bytes
+
+            document = parse_bytes(data, path=item.name)
             problem = whole_file_problem(document)
             if problem:
                 raise BadInput(problem)

@@ -10,7 +10,6 @@ from ._cli_common import (
     BadInput,
     describe,
     error,
-    parse_markdown,
     plural,
     read_bytes,
     whole_file_problem,
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     from . import _files
-    from .api import parse
+    from .api import parse, parse_bytes
     from .diagnostics import DigestError
     from .writers.markdown import canonical
 
@@ -32,7 +31,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             if item.error:
                 raise BadInput(item.error)
             data = read_bytes(item)
-            document = parse_markdown(data, item.name)
+            document = parse_bytes(data, path=item.name)
             refuse_unformattable(document)
             text = canonical(document)
             if parse(text) != document:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from ._cli_common import BadInput, UsageError, error, parse_markdown, plural, read_bytes
+from ._cli_common import BadInput, UsageError, error, plural, read_bytes
 
 
 def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -26,6 +26,7 @@ def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import _files
+    from .api import parse_bytes
     from .diagnostics import Diagnostic, DigestError
     from .report import FORMATS
 
@@ -44,7 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         checked += 1
         try:
-            diagnostics = parse_markdown(data, item.name).diagnostics
+            diagnostics = parse_bytes(data, path=item.name).diagnostics
         except DigestError as exc:  # not UTF-8, or binary: still a finding in every format
             diagnostics = list(exc.diagnostics)
         found.extend(d for d in diagnostics if wanted(d.code, select, ignore))

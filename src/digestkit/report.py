@@ -23,7 +23,7 @@ Reporter = Callable[[Sequence[Diagnostic]], str]
 
 
 def text(diagnostics: Sequence[Diagnostic]) -> str:
-    return "".join(f"{_where(d)}:{d.line}:{d.col}: {d.code} {d.message}\n" for d in diagnostics)
+    return "".join(f"{_line(d)}\n" for d in diagnostics)
 
 
 def json_list(diagnostics: Sequence[Diagnostic]) -> str:
@@ -54,8 +54,7 @@ def github(diagnostics: Sequence[Diagnostic]) -> str:
             properties = {"file": d.path, **properties}
         joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
         command = "error" if d.is_error else "warning"
-        message = f"{_where(d)}:{d.line}:{d.col}: {d.code} {d.message}"
-        lines.append(f"::{command} {joined}::{_escape_data(message)}\n")
+        lines.append(f"::{command} {joined}::{_escape_data(_line(d))}\n")
     return "".join(lines)
 
 
@@ -130,8 +129,9 @@ def _artifact(path: str, root: Path) -> dict[str, str]:
     return {"uri": quote(PurePath(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def _where(d: Diagnostic) -> str:
-    return d.path if d.path is not None else "-"
+def _line(d: Diagnostic) -> str:
+    """`path:line:col: CODE message`; text read from standard input has the path `-`."""
+    return str(d) if d.path is not None else f"-:{d}"
 
 
 FORMATS: dict[str, Reporter] = {"text": text, "json": json_list, "github": github, "sarif": sarif}

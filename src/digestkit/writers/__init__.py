@@ -9,12 +9,12 @@ BibTeX keys already used). A reader module also exposes `read(text) -> list[Dige
 from __future__ import annotations
 
 import importlib
+import os.path
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, cast
 
-from ..diagnostics import FormatError
+# Every command imports this module while building its `--help` (the format list), so it stays
+# light: no dataclasses or pathlib, and `FormatError` is imported only to be raised.
 
 if TYPE_CHECKING:
     from ..models import DigestDocument
@@ -28,8 +28,7 @@ class ReaderModule(Protocol):
     def read(self, text: str) -> list[DigestDocument]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+class Format(NamedTuple):
     name: str
     extension: str
     module: str
@@ -41,6 +40,8 @@ class Format:
 
     def reader(self) -> ReaderModule:
         if not self.readable:
+            from ..diagnostics import FormatError
+
             raise FormatError(
                 f"digestkit cannot read {self.name}; it reads "
                 + ", ".join(f.name for f in FORMATS.values() if f.readable)
@@ -90,13 +91,15 @@ def get_format(name: str) -> Format:
     try:
         return FORMATS[key]
     except KeyError:
+        from ..diagnostics import FormatError
+
         known = ", ".join([*FORMATS, *ALIASES])
         raise FormatError(f"unknown format {name!r}; choose one of: {known}") from None
 
 
 def format_for_path(path: str) -> Format | None:
     """The format a file name's extension implies, if any (`out.bib` -> bibtex)."""
-    suffix = PurePath(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()  # noqa: PTH122 (pathlib costs start-up time)
     for fmt in FORMATS.values():
         if fmt.extension == suffix:
             return fmt

@@ -78,15 +78,21 @@ def canonical_paper(paper: Paper) -> str:
     return "\n".join(blocks) + "\n"
 
 
-def digest_heading(digest: DailyDigest) -> str:
-    """The heading and its blank line. A heading whose date could not be read is kept as it was
-    written (there is no date to render); papers found outside any section have none."""
+def digest_heading_line(digest: DailyDigest) -> str:
+    """The heading line. A heading whose date could not be read is kept as it was written
+    (there is no date to render); papers found outside any section have none."""
     if digest.date is not None:
-        return f"## Daily Papers ({digest.date.isoformat()})\n\n"
+        return f"## Daily Papers ({digest.date.isoformat()})\n"
     layout = digest._layout
     if layout is not None and layout.heading is not None:
-        return layout.source.content[layout.heading] + "\n\n"
+        return layout.source.content[layout.heading] + "\n"
     return ""
+
+
+def digest_heading(digest: DailyDigest) -> str:
+    """The heading and the blank line the template puts after it."""
+    line = digest_heading_line(digest)
+    return line + "\n" if line else ""
 
 
 def canonical(document: DigestDocument) -> str:
@@ -159,9 +165,8 @@ def faithful(document: DigestDocument) -> str:
         else:
             if dlayout.heading is not None and digest.date == dlayout.date:
                 parts.append(dlayout.source.raw(dlayout.heading, dlayout.heading + 1))
-            else:
-                parts.append(digest_heading(digest).rstrip("\n") + "\n" if digest.date else "")
-                # (a date removed from a dated heading leaves papers outside any section)
+            else:  # the date was edited; a removed date leaves the papers outside any section
+                parts.append(digest_heading_line(digest) if digest.date else "")
             parts.append(dlayout.source.raw(*dlayout.head))
         parts.extend(faithful_paper(paper) for paper in digest.papers)
         parts.append(digest.epilogue)
