@@ -37,3 +37,20 @@ def test_paper_heading_splits_at_the_last_link_opener() -> None:
     assert fields.paper_heading("### [t](<u>)") == ("t", "u")
     assert fields.paper_heading("### [t](a b)") is None
     assert fields.paper_heading("### Title") is None
+
+
+def test_embedded_html_entities_are_never_expanded_or_fetched() -> None:
+    # A billion-laughs bomb and an external entity: libxml2's HTML parser (hardened, no
+    # network) reads the declarations as junk and leaves `&d;` / `&e;` as literal text.
+    levels = ['<!ENTITY a "' + "A" * 10 + '">']
+    for name, below in zip("bcdefgh", "abcdefg", strict=True):
+        levels.append(f'<!ENTITY {name} "' + f"&{below};" * 10 + '">')
+    bomb = f'<!DOCTYPE x [{"".join(levels)}]><div><video src="v.mp4">&h;</video></div>'
+    assert fields.html_media(bomb) == fields.HtmlMedia("video", "v.mp4")
+    external = '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><video src="&e;">'
+    found = fields.html_media(external)
+    assert found is not None and "root:" not in found.url
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fragment_fromstring(bomb, parser=fields._html_parser(), create_parent=True)
+    assert len(lxml_html.tostring(tree)) < 2 * len(bomb)  # nothing expanded

@@ -174,6 +174,40 @@ CASES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
         [("DK401", 11, 4)],
     ),
     ("nul via parse", join(HEAD, PAPER_1[:8], ["- a\x00b"], PAPER_1[9:]), [("DK401", 11, 4)]),
+    *[
+        (f"active content: {name}", join(HEAD, PAPER_1[:8], [f"- {bullet}"], PAPER_1[9:]), found)
+        for name, bullet, found in [
+            ("script element", "x <script>alert(1)</script>", [("DK220", 11, 5)]),
+            ("script in a code span is shown, not run", "x `<script>`", []),
+            ("srcdoc", '<iframe srcdoc="<b>x</b>">', [("DK220", 11, 11)]),
+            ("event handler", "<img src=x onerror=alert(1)>", [("DK221", 11, 14)]),
+            ("handler after slashes", "<img/src/onerror=alert(1)>", [("DK221", 11, 12)]),
+            ("handler after a quoted >", '<a title=">" onclick="x">', [("DK221", 11, 16)]),
+            ("javascript link", "[x](javascript:alert(1))", [("DK222", 11, 7)]),
+            ("angled destination", "[x](<JavaScript:a>)", [("DK222", 11, 8)]),
+            ("entity-encoded scheme", '<a href="jav&#x61;script:x">y</a>', [("DK222", 11, 6)]),
+            ("data image", "![x](data:text/html,hi)", [("DK222", 11, 8)]),
+            ("autolink", "<javascript:alert(1)>", [("DK222", 11, 3)]),
+            ("link definition", "[id]: vbscript:x", [("DK222", 11, 9)]),
+            (
+                "tab inside the scheme",
+                '<video src=" java\tscript:x">',
+                [("DK222", 11, 10), ("DK401", 11, 20)],
+            ),
+            (
+                "entity declaration",
+                '<!DOCTYPE x [<!ENTITY a "b">]>',
+                [("DK223", 11, 3), ("DK223", 11, 16)],
+            ),
+            ("a plain doctype declares nothing", "<!doctype html>", []),
+            ("prose with a colon", "Training data: 1M pairs; see <think> tags", []),
+        ]
+    ],
+    (
+        "script URL in the heading and a bare video link",
+        join(HEAD, ["### [T](javascript:alert(1))", "[Watch Video]data:x"], PAPER_1[4:]),
+        [("DK208", 3, 1), ("DK222", 3, 9), ("DK222", 4, 1)],
+    ),
 ]
 
 

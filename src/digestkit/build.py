@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from . import fields
+from .active import find_active, script_scheme
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
 from .models import DigestDocument, arxiv_id_from_url
@@ -213,11 +214,31 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
             if arxiv_id_from_url(url) is None:
                 walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
     _control_characters(walk)
+    _active_content(walk, [block for digest in walk.digests for block in digest.papers])
 
 
 def _date_from_path(path: str | None) -> str | None:
     match = _PATH_DATE.search(path) if path else None
     return "-".join(match.groups()) if match else None
+
+
+def _active_content(walk: _Walk, blocks: list[PaperBlock]) -> None:
+    """DK220-DK223 wherever they occur in the text, and a media URL with a script scheme that
+    no link syntax shows (the bare `[Watch Video]url` form)."""
+    text = walk.source.text
+    flagged: set[int] = set()
+    for finding in find_active(text):
+        line_start = text.rfind("\n", 0, finding.offset) + 1
+        index = text.count("\n", 0, line_start)
+        flagged.add(index)
+        walk.diag(finding.code, finding.message, index, finding.offset - line_start + 1)
+    for block in blocks:
+        media = block.values["media"]
+        if media is None or not (scheme := script_scheme(media["url"])):
+            continue
+        index = next(chunk[1] for chunk in block.chunks if chunk[0] == "media")
+        if index not in flagged:
+            walk.diag("DK222", f"`{scheme}` media URL", index)
 
 
 def _control_characters(walk: _Walk) -> None:

@@ -67,6 +67,12 @@ RULES: dict[str, Rule] = {
         ),
         Rule("DK212", _W, "embedded HTML has no video, iframe or image source", layout_only=True),
         Rule("DK213", _W, "`Authors:` list literal is malformed; split on commas instead"),
+        Rule(
+            "DK220", _E, "active HTML element (`<script>`, `<object>`, `<base>`, ...) in the text"
+        ),
+        Rule("DK221", _E, "event-handler attribute (`onerror=`, `onload=`, ...) in embedded HTML"),
+        Rule("DK222", _E, "`javascript:`, `vbscript:` or `data:` URL in a link, media or HTML"),
+        Rule("DK223", _E, "DTD or entity declaration in embedded HTML (never expanded)"),
         Rule("DK301", _W, "summary label markers are unbalanced"),
         Rule("DK401", _W, "control character in text"),
     )

@@ -9,7 +9,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from lxml import html as lxml_html
 
 DIGEST_HEADING = re.compile(r"##[ \t]+Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?[ \t]*")
 # Greedy title: titles are raw and may hold `[`, `]`, `(` and `)`, so the link starts at the
@@ -122,6 +125,18 @@ def watch_url(line: str) -> str | None:
     return match["url"] or match["bare"]
 
 
+def _html_parser() -> lxml_html.HTMLParser:
+    """A hardened parser: no network access (no DTD or entity fetches), lxml's huge-tree limits
+    kept on, comments and processing instructions dropped. libxml2's HTML parser never expands
+    entities declared in the text (a test pins that), so entity bombs stay inert. A new one per
+    block: lxml parsers must not be shared between threads, and HTML blocks are rare."""
+    from lxml import html as lxml_html
+
+    return lxml_html.HTMLParser(
+        no_network=True, huge_tree=False, remove_comments=True, remove_pis=True
+    )
+
+
 class HtmlMedia(NamedTuple):
     kind: str  # "video" or "image"
     url: str
@@ -136,7 +151,7 @@ def html_media(html: str) -> HtmlMedia | None:
     from lxml import html as lxml_html
 
     try:
-        fragments = lxml_html.fragments_fromstring(html)
+        fragments = lxml_html.fragments_fromstring(html, parser=_html_parser())
     except (etree.ParserError, ValueError):
         return None
     for fragment in fragments:

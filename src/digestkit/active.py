@@ -1,0 +1,125 @@
+"""Find active content: what a browser would run if a digest's Markdown were rendered as HTML.
+
+digestkit never renders or runs HTML, but the people who read digests do, through Markdown
+viewers that pass raw HTML on. So `validate` flags, wherever it occurs in the text: active
+elements (`<script>`, `<object>`, `<base>`, ...), event-handler attributes (`onerror=`), script
+or data URLs (in HTML attributes, Markdown links and images, autolinks and link definitions),
+and DTD declarations (entity bombs; no parser of digestkit expands them).
+
+One pass over the text with literal-led regexes: the engine jumps from one `<` or `](` to the
+next in C, and only the rare candidates reach Python, so the check costs little beside a parse.
+Text inside a code span (an odd number of backticks before it on its line) is shown, not run,
+and is skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+ACTIVE_ELEMENTS = frozenset(
+    {"script", "object", "embed", "applet", "base", "form", "meta", "link", "style"}
+    | {"frame", "frameset", "noscript", "template", "portal"}
+)
+"""Elements that run code, load a document, or redirect or restyle the page around them."""
+
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "poster", "data", "background", "cite"}
+    | {"codebase", "dynsrc", "lowsrc", "longdesc", "manifest", "ping", "srcset", "xlink:href"}
+)
+SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+"""`data:` too: a `data:text/html` URL is a whole page, and digest media are never inline."""
+
+# A tag: `<name` then quoted or plain attribute text up to the closing `>` (a `>` inside quotes
+# does not close it), or a declaration (a DOCTYPE only with the `[...]` subset that declares
+# entities). The alternatives start with distinct
+# characters, so nothing backtracks: a match is linear in the tag's length.
+_TAG = re.compile(
+    r"<(?:(?P<declaration>!(?i:ENTITY|ATTLIST|ELEMENT)\b|!(?i:DOCTYPE)[^>\[]*\[)"
+    r"|(?P<name>[A-Za-z][^\s/>]*)(?P<attrs>(?:\"[^\"]*\"?|'[^']*'?|[^'\">])*))"
+)
+_ATTRIBUTE = re.compile(
+    r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"?|'[^']*'?|[^\s>]*))?"
+)
+# A link destination `](url` or definition `]: url` that does not start like an ordinary web or
+# relative URL: a corpus file has thousands of `](https://...`, and only the rest are examined.
+_DESTINATION = re.compile(r"\](?:\(|:)\s*<?(?!\s*(?:https?://|/|#|\.))(?P<url>[^\s)>]*)")
+
+
+class Finding(NamedTuple):
+    code: str
+    message: str
+    offset: int  # into the text
+
+
+def script_scheme(url: str) -> str | None:
+    """The dangerous scheme a URL has after the normalisations a browser or Markdown renderer
+    applies (entities decoded, TAB/CR/LF removed, leading controls and spaces stripped, any
+    case), or None."""
+    if url.startswith(("http", "/", "#")):
+        return None  # the common case, decided without work
+    normal = html.unescape(url) if "&" in url else url
+    normal = normal.translate(_DROP_INSIDE).lstrip(_LEADING).lower()
+    return next((scheme for scheme in SCRIPT_SCHEMES if normal.startswith(scheme)), None)
+
+
+_DROP_INSIDE = str.maketrans("", "", "\t\n\r")
+_LEADING = "".join(chr(c) for c in range(0x21))
+
+
+def find_active(text: str) -> Iterator[Finding]:
+    """Every active construct in `text` (tags and declarations first, then links)."""
+    if "<" in text:  # a C-level test; most digests have no HTML at all
+        yield from _tags(text)
+    for match in _DESTINATION.finditer(text):
+        url = match["url"]
+        scheme = script_scheme(url)
+        if scheme and not _in_code_span(text, match.start()):
+            yield Finding("DK222", f"`{scheme}` URL `{url[:40]}`", match.start("url"))
+
+
+def _tags(text: str) -> Iterator[Finding]:
+    for match in _TAG.finditer(text):
+        start = match.start()
+        if match["declaration"]:
+            if not _in_code_span(text, start):
+                keyword = match["declaration"][1:].split(None, 1)[0].rstrip("[")
+                message = f"`<!{keyword}` declaration in embedded HTML (not expanded)"
+                yield Finding("DK223", message, start)
+            continue
+        name = match["name"].lower()
+        if ":" in name:  # an autolink `<scheme:...>`, which a renderer makes a link
+            scheme = script_scheme(match.group()[1:].rstrip(">"))
+            in_link = text[max(0, start - 64) : start].rstrip().endswith("](")  # seen as a link
+            if scheme and not in_link and not _in_code_span(text, start):
+                yield Finding("DK222", f"`{scheme}` autolink", start)
+            continue
+        if _in_code_span(text, start):
+            continue
+        if name in ACTIVE_ELEMENTS:
+            yield Finding("DK220", f"`<{name}>` element in embedded HTML", start)
+        for attribute in _ATTRIBUTE.finditer(match["attrs"]):
+            yield from _attribute(attribute, match.start("attrs"))
+
+
+def _attribute(attribute: re.Match[str], base: int) -> Iterator[Finding]:
+    name = attribute["name"].lower()
+    offset = base + attribute.start()
+    if name.startswith("on"):
+        yield Finding("DK221", f"event-handler attribute `{name}`", offset)
+    elif name == "srcdoc":
+        yield Finding("DK220", "`srcdoc` attribute: an embedded HTML document", offset)
+    elif name in URL_ATTRIBUTES and attribute["value"]:
+        value = attribute["value"].strip("\"'")
+        scheme = script_scheme(value)
+        if scheme:
+            yield Finding("DK222", f"`{scheme}` URL in `{name}`", offset)
+
+
+def _in_code_span(text: str, offset: int) -> bool:
+    """Whether an odd number of backticks precede `offset` on its line (a heuristic: digests
+    have no fenced code, and a code span does not cross lines in them)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("`", line_start, offset) % 2 == 1
