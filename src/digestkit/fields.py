@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from .markdown_text import unescape
+
 if TYPE_CHECKING:
     from lxml import html as lxml_html
 
@@ -33,8 +35,9 @@ class Heading(NamedTuple):
 
 def paper_heading(line: str) -> Heading | None:
     """`### [Title](url)`, split at the last `](` (titles are raw and may hold `](`-free brackets
-    and parentheses). Equivalent to `PAPER_HEADING.fullmatch`, which documents the grammar, but
-    string methods avoid the regex's backtracking from the end of every heading."""
+    and parentheses); backslash escapes in the title are undone (`markdown_text`).
+    Equivalent to `PAPER_HEADING.fullmatch`, which documents the grammar, but string methods
+    avoid the regex's backtracking from the end of every heading."""
     body = line[3:].strip(" \t")  # the scanner guarantees `###` and a blank after it
     cut = body.rfind("](")
     if cut < 1 or body[0] != "[" or body[-1] != ")":
@@ -46,7 +49,7 @@ def paper_heading(line: str) -> Heading | None:
             return None
     elif _WHITESPACE.search(url):
         return None
-    return Heading(body[1:cut], url)
+    return Heading(unescape(body[1:cut]), url)
 
 
 def digest_date(line: str) -> tuple[dt.date | None, str | None]:
@@ -76,6 +79,10 @@ def authors(line: str) -> tuple[list[str], bool]:
 
     Returns the names and whether a list literal was malformed (then split on commas)."""
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
+    return _author_names(unescape(value))  # the writer escapes the whole value
+
+
+def _author_names(value: str) -> tuple[list[str], bool]:
     if value.startswith("[") and value.endswith("]"):
         if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
             return _clean(value[2:-2].split("', '"), careful=True), False

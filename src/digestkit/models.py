@@ -93,7 +93,10 @@ class SummaryItem(DigestModel):
 class Paper(DigestModel):
     """One `### [Title](url)` block of a digest."""
 
-    title: OneLine = Field(description="The title verbatim: digests never escape titles.")
+    title: OneLine = Field(
+        description="The title as text. Digests write titles raw; a Markdown backslash escape "
+        "(digestkit writes them before `<`, `[`, `]` and backticks) is undone on reading."
+    )
     url: Url = Field(description="The heading link verbatim.")
     media: Media | None = None
     votes: Annotated[int, Field(ge=0, lt=10**18)] | None = Field(

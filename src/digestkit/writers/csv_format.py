@@ -26,7 +26,22 @@ COLUMNS = (
     "summary",
 )
 AUTHOR_SEPARATOR = "; "
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "\x00",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
+"""Cell starts a spreadsheet reads as a formula: OWASP's list, ASVS's NUL, a line break, and the
+full-width forms some locales read as the ASCII ones."""
 
 
 def summary_cell(paper: Paper) -> str:
@@ -55,7 +70,7 @@ def row(date: str, paper: Paper) -> list[str | int]:
 def _excel_safe(cells: list[str | int]) -> list[str | int]:
     """Prefix `'` to text cells a spreadsheet would evaluate as a formula (OWASP CSV injection)."""
     return [
-        f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+        f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
         for cell in cells
     ]
 
@@ -72,7 +87,8 @@ def write(
     (the writer emits `\\r\\n` itself) and close it yourself.
 
     `bom`: start with a UTF-8 byte order mark so Excel detects the encoding.
-    `excel_safe`: neutralise cells starting with `=`, `+`, `-`, `@`, TAB or CR.
+    `excel_safe`: neutralise cells starting with `=`, `+`, `-`, `@`, TAB, CR, LF, NUL or their
+    full-width forms.
     """
     if unknown:
         raise FormatError(

@@ -12,9 +12,11 @@ import html
 from collections.abc import Iterable
 from typing import Literal, TextIO
 
+from ..active import script_scheme
 from ..api import parse
 from ..diagnostics import FormatError
 from ..layout import FIELD_ROLES, Role, freeze
+from ..markdown_text import escape
 from ..models import DailyDigest, DigestDocument, Paper
 
 Mode = Literal["faithful", "canonical"]
@@ -22,7 +24,8 @@ Mode = Literal["faithful", "canonical"]
 
 # -- canonical templates ---------------------------------------------------------------------
 def heading_line(paper: Paper) -> str:
-    return f"### [{paper.title}]({paper.url})\n"
+    """Titles are escaped so that no title can form HTML, a link or a code span."""
+    return f"### [{escape(paper.title)}]({paper.url})\n"
 
 
 def media_lines(paper: Paper) -> str:
@@ -31,6 +34,8 @@ def media_lines(paper: Paper) -> str:
         return ""
     if media.kind == "image":
         return f"![]({media.url})\n"
+    if script_scheme(media.url):  # validate reports it (DK222); no live HTML carries it
+        return f"[Watch Video]({media.url})\n"
     embed = html.escape(media.url, quote=True)
     return (
         f"[Watch Video]({media.url})\n"
@@ -51,7 +56,7 @@ def authors_line(paper: Paper) -> str:
         # Comma-joining would split these names apart again: use the list form, which the
         # generator also wrote and which reads back exactly.
         joined = repr(list(names))
-    return f"Authors: {joined}\n"
+    return f"Authors: {escape(joined)}\n"  # escaped as a whole: the list form's too
 
 
 def summary_lines(paper: Paper) -> str:
