@@ -197,6 +197,7 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
     path_date = _date_from_path(source.path)
     first_seen: dict[str, int] = {}
+    script_media: list[PaperBlock] = []  # candidates: media URLs that are not plain web URLs
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         if heading is not None and not model.papers:
@@ -213,8 +214,11 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
                 first_seen[url] = index + 1
             if arxiv_id_from_url(url) is None:
                 walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
+            media = block.values["media"]
+            if media is not None and not media["url"].startswith(("https://", "/")):
+                script_media.append(block)
     _control_characters(walk)
-    _active_content(walk, [block for digest in walk.digests for block in digest.papers])
+    _active_content(walk, script_media)
 
 
 def _date_from_path(path: str | None) -> str | None:
@@ -222,7 +226,7 @@ def _date_from_path(path: str | None) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
-def _active_content(walk: _Walk, blocks: list[PaperBlock]) -> None:
+def _active_content(walk: _Walk, candidates: list[PaperBlock]) -> None:
     """DK220-DK223 wherever they occur in the text, and a media URL with a script scheme that
     no link syntax shows (the bare `[Watch Video]url` form)."""
     text = walk.source.text
@@ -232,7 +236,7 @@ def _active_content(walk: _Walk, blocks: list[PaperBlock]) -> None:
         index = text.count("\n", 0, line_start)
         flagged.add(index)
         walk.diag(finding.code, finding.message, index, finding.offset - line_start + 1)
-    for block in blocks:
+    for block in candidates:
         media = block.values["media"]
         if media is None or not (scheme := script_scheme(media["url"])):
             continue
