@@ -31,6 +31,8 @@ HOSTILE_TITLES = [
     "<https://evil.example>",
     "`](` code `",
     "a\\",
+    "\\\\",  # found by the long profile: an odd backslash run before `]` broke the link
+    "\\<\\",
     "\\<think\\>",
     "&lt;script&gt;",
     "[IDK]",

@@ -13,19 +13,32 @@ from __future__ import annotations
 
 import re
 
-_SPECIAL = "<[]`"
-_TO_ESCAPE = re.compile(r"\\(?=[<\[\]`]|$)|[<\[\]`]")
-_ESCAPED = re.compile(r"\\(\\)(?=\\[<\[\]`]|$)|\\([<\[\]`])")
+# A run of backslashes, and what follows it: a markup character or the end of the text.
+_RUN = re.compile(r"(\\*)([<\[\]`]|\Z)")
+_ESCAPED_RUN = re.compile(r"(\\+)([<\[\]`]|\Z)")
 
 
 def escape(text: str) -> str:
-    """`text` with the markup-forming characters escaped; `unescape` inverts it exactly."""
-    return _TO_ESCAPE.sub(r"\\\g<0>", text)
+    """`text` with a backslash before each `<`, `[`, `]` and backtick, and the backslashes
+    right before one of those or at the end doubled (CommonMark pairs backslashes from the
+    left, so an even run stays text). `unescape` inverts it exactly."""
+    return _RUN.sub(_escape_run, text)
+
+
+def _escape_run(match: re.Match[str]) -> str:
+    return match[1] * 2 + ("\\" + match[2] if match[2] else "")
 
 
 def unescape(text: str) -> str:
-    """Undo `escape`: `\\<`, `\\[`, `\\]`, a backslash-escaped backtick, and `\\\\` before one
-    of those or at the end. Other backslashes are text."""
-    if "\\" not in text:
-        return text
-    return _ESCAPED.sub(lambda match: match[1] or match[2], text)
+    r"""Undo `escape`: an odd run of backslashes before `<`, `[`, `]` or a backtick, and an even
+    run at the end, are what `escape` writes; any other backslash is text (TeX such as `\{`)."""
+    return _ESCAPED_RUN.sub(_unescape_run, text) if "\\" in text else text
+
+
+def _unescape_run(match: re.Match[str]) -> str:
+    run, after = match[1], match[2]
+    if after and len(run) % 2 == 1:
+        return run[: len(run) // 2] + after
+    if not after and len(run) % 2 == 0:
+        return run[: len(run) // 2]
+    return match[0]  # not of `escape`'s making: raw text
