@@ -7,7 +7,9 @@ Nothing is dropped: every line lands in a field, in a chunk of layout, or in bot
 
 from __future__ import annotations
 
+import bisect
 import gc
+import itertools
 import re
 from typing import Any
 
@@ -229,13 +231,16 @@ def _date_from_path(path: str | None) -> str | None:
 def _active_content(walk: _Walk, candidates: list[PaperBlock]) -> None:
     """DK220-DK223 wherever they occur in the text, and a media URL with a script scheme that
     no link syntax shows (the bare `[Watch Video]url` form)."""
-    text = walk.source.text
     flagged: set[int] = set()
-    for finding in find_active(text):
-        line_start = text.rfind("\n", 0, finding.offset) + 1
-        index = text.count("\n", 0, line_start)
+    starts: list[int] = []  # each line's offset in the text, computed on the first finding
+    for finding in find_active(walk.source.text):
+        if not starts:
+            starts = list(
+                itertools.accumulate((len(line) + 1 for line in walk.source.lines), initial=0)
+            )
+        index = bisect.bisect_right(starts, finding.offset) - 1
         flagged.add(index)
-        walk.diag(finding.code, finding.message, index, finding.offset - line_start + 1)
+        walk.diag(finding.code, finding.message, index, finding.offset - starts[index] + 1)
     for block in candidates:
         media = block.values["media"]
         if media is None or not (scheme := script_scheme(media["url"])):
