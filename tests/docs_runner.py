@@ -227,6 +227,7 @@ def check_pycon(block: Block, cwd: Path, globs: dict[str, object]) -> Iterator[s
     runner = doctest.DocTestRunner(verbose=False, optionflags=0)
     with _working_directory(cwd):
         runner.run(test, out=report.append, clear_globs=False)
+    globs.update(test.globs)  # DocTest copies its globals; the next block continues from here
     if report:
         yield f"{block.where}: doctest failed\n" + "".join(report)
 

@@ -52,7 +52,8 @@ def test_ellipsis_line_matches_any_run_of_lines() -> None:
 def test_blocks_of_a_page_share_one_directory_in_order(tmp_path: Path) -> None:
     text = (
         "'''console\n$ echo 1 > n.txt\n'''\n\ntext\n\n"
-        "'''pycon\n>>> from pathlib import Path\n>>> Path('n.txt').read_text()\n'1\\n'\n'''\n\n"
+        "'''pycon\n>>> from pathlib import Path\n'''\n\n"
+        "'''pycon\n>>> Path('n.txt').read_text()\n'1\\n'\n'''\n\n"
         "'''console\n$ cat n.txt\n1\n'''\n"
     )
     assert run(tmp_path, text) == []
