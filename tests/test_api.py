@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 import digestkit
+from digestkit.writers import FORMATS
 
 DIGEST = "## Daily Papers (2024-01-01)\n\n### [T](https://arxiv.org/abs/2401.00001)\n\n- x\n"
 
@@ -46,3 +47,11 @@ def test_parse_bytes_equals_parse() -> None:
 def test_wrong_argument_types_raise_type_error(call: Callable[[], object], message: str) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):
         call()
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_refuses_an_unknown_option_with_format_error(name: str) -> None:
+    """The documented contract (docs/formats.md): FormatError naming the option, not TypeError."""
+    document = digestkit.parse(DIGEST)
+    with pytest.raises(digestkit.FormatError, match=rf"{name}.*'no_such_option'"):
+        digestkit.dumps(document, name, no_such_option=True)

@@ -91,10 +91,12 @@ class Diagnostic:
 
     @property
     def severity(self) -> Severity:
+        """The code's severity in the catalogue (`RULES`)."""
         return RULES[self.code].severity
 
     @property
     def is_error(self) -> bool:
+        """True for severity error: the input lost or confused data."""
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:

@@ -53,4 +53,5 @@ def loads(text: str, format: str = "json") -> DigestDocument | list[DigestDocume
 
 
 def load(fp: TextIO, format: str = "json") -> DigestDocument | list[DigestDocument]:
+    """`loads` from a text stream."""
     return loads(fp.read(), format)

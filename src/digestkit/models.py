@@ -98,14 +98,16 @@ class Paper(DigestModel):
         "(digestkit writes them before `<`, `[`, `]` and backticks) is undone on reading."
     )
     url: Url = Field(description="The heading link verbatim.")
-    media: Media | None = None
+    media: Media | None = Field(default=None, description="The thumbnail or video, if any.")
     votes: Annotated[int, Field(ge=0, lt=10**18)] | None = Field(
         default=None, description="Upvotes; None when the Vote line is missing or `-`."
     )
     authors: list[AuthorName] = Field(
         default_factory=list, description="Author names in file order."
     )
-    summary: list[SummaryItem] = Field(default_factory=list)
+    summary: list[SummaryItem] = Field(
+        default_factory=list, description="The summary bullets in file order."
+    )
 
     _layout: PaperLayout | None = PrivateAttr(default=None)
 
@@ -132,7 +134,7 @@ class DailyDigest(DigestModel):
     date: dt.date | None = Field(
         description="The digest date; None for papers outside a dated section."
     )
-    papers: list[Paper] = Field(default_factory=list)
+    papers: list[Paper] = Field(default_factory=list, description="The papers in file order.")
     epilogue: Annotated[str, AfterValidator(_end_with_newline)] = Field(
         default="",
         description="Markdown after the papers that starts with another `#`/`##` heading.",
@@ -144,7 +146,9 @@ class DailyDigest(DigestModel):
 class DigestDocument(DigestModel):
     """One digest file: its digests in order and the Markdown around them."""
 
-    digests: list[DailyDigest] = Field(default_factory=list)
+    digests: list[DailyDigest] = Field(
+        default_factory=list, description="The digest sections in file order."
+    )
     preamble: Annotated[str, AfterValidator(_end_with_newline)] = Field(
         default="", description="Markdown before the first digest heading, verbatim."
     )
@@ -164,4 +168,5 @@ class DigestDocument(DigestModel):
 
     @property
     def errors(self) -> list[Diagnostic]:
+        """The diagnostics of severity error: what `strict=True` raises for."""
         return [d for d in self._diagnostics if d.is_error]

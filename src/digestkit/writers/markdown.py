@@ -190,8 +190,18 @@ def render(document: DigestDocument, mode: Mode = "faithful") -> str:
     raise FormatError(f"unknown Markdown mode {mode!r}; choose faithful or canonical")
 
 
-def write(documents: Iterable[DigestDocument], out: TextIO, *, mode: Mode = "faithful") -> None:
+def write(
+    documents: Iterable[DigestDocument],
+    out: TextIO,
+    *,
+    mode: Mode = "faithful",
+    **unknown: object,
+) -> None:
     """Write documents one after another; each is separated from the next by a blank line."""
+    if unknown:
+        raise FormatError(
+            f"the markdown format takes no option {next(iter(unknown))!r}; its only option is mode"
+        )
     previous = ""
     for document in documents:
         text = render(document, mode)
