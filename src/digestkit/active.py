@@ -78,7 +78,7 @@ def find_active(text: str) -> Iterator[Finding]:
         url = match["url"]
         scheme = script_scheme(url)
         if scheme and not code.inside(match.start()):
-            yield Finding("DK222", f"`{scheme}` URL `{url[:40]}`", match.start("url"))
+            yield Finding("DK222", f"`{scheme}` URL as a link target", match.start("url"))
 
 
 def _tags(text: str, code: CodeSpans) -> Iterator[Finding]:
