@@ -128,6 +128,8 @@ examples:
   digestkit convert 'paper_logs/2025/*/*.md' --to bibtex --ascii > 2025.bib
   digestkit convert paper_logs/ --split out/ --to jsonl
   digestkit convert papers.json -o papers.md        # JSON back to Markdown
+  curl -s 'https://huggingface.co/api/daily_papers?date=2025-01-02' |
+    digestkit convert --from hf-json - --to md       # Hugging Face API JSON to a digest
 """,
     )
     sub.add_argument(
@@ -137,14 +139,21 @@ examples:
     sub.add_argument(
         "-o", "--output", metavar="OUT", help="output file, written atomically; - or absent: stdout"
     )
+    readable = [fmt.name for fmt in FORMATS.values() if fmt.readable]
     sub.add_argument(
         "-f",
         "--from",
         dest="source_format",
         metavar="FORMAT",
-        choices=["markdown", "md", "json", "jsonl"],
-        help="input format: markdown, json or jsonl (default: from the input's "
-        "extension, else markdown)",
+        choices=readable + [alias for alias, name in ALIASES.items() if name in readable],
+        help=f"input format: {', '.join(readable)} (default: from the input's extension, "
+        "else markdown; a .json file holding Daily Papers API JSON is read as hf-json)",
+    )
+    sub.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="hf-json input: the digest date (default: the day each entry was featured)",
     )
     sub.add_argument(
         "--split",
@@ -198,6 +207,17 @@ examples:
     )
 
 
+def iso_date(value: str) -> str:
+    """A `YYYY-MM-DD` argument, checked here so that a typo is a usage error."""
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
 def non_negative(value: str) -> int:
     try:
         number = int(value)
@@ -227,10 +247,19 @@ examples:
   digestkit validate 2024/10/18.md --format json
   digestkit validate paper_logs/ --format sarif > digestkit.sarif
   digestkit validate paper_logs/ --strict --ignore DK202,DK206
+  digestkit validate --from hf-json daily_papers.json
 """,
     )
     sub.add_argument(
         "paths", nargs="+", metavar="PATH", help="digest file, directory, glob, or - for stdin"
+    )
+    sub.add_argument(
+        "-f",
+        "--from",
+        dest="source_format",
+        choices=["markdown", "md", "hf-json"],
+        help="input format: markdown (default) or hf-json (Daily Papers API JSON; "
+        "directories are searched for *.json)",
     )
     sub.add_argument(
         "--format",
