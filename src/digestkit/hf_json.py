@@ -23,7 +23,7 @@ from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxi
 ABS_URL = "https://arxiv.org/abs/{}"
 """The paper URL the generator wrote for `paper.id`."""
 THUMBNAIL_URL = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{}.png"
-"""The social thumbnail every paper on Hugging Face has; written for papers whose media is a video."""
+"""The social thumbnail every Hugging Face paper has; written when the media is a video."""
 
 _WS = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, exactly
 _USABLE_URL = re.compile(r"\S+")
@@ -304,9 +304,8 @@ class _Fields:
         upvotes = paper.get("upvotes")
         if isinstance(upvotes, float) and upvotes.is_integer():
             upvotes = int(upvotes)
-        if isinstance(upvotes, int) and not isinstance(upvotes, bool):
-            if 0 <= upvotes < _MAX_VOTES:
-                return upvotes
+        if isinstance(upvotes, int) and not isinstance(upvotes, bool) and 0 <= upvotes < _MAX_VOTES:
+            return upvotes
         problem = "missing" if upvotes is None else json.dumps(upvotes)
         self.report("DK505", f"`paper.upvotes` is {problem}; votes unknown")
         return None
