@@ -192,28 +192,26 @@ class _Reader:
     def document(
         self, entries: list[tuple[Any, Where]], array_at: Where, date: dt.date | None
     ) -> DigestDocument:
-        days: dict[dt.date | None, list[Paper]] = {} if date is None else {date: []}
-        undated: list[Paper] = []
+        found: list[tuple[Paper, dt.date | None]] = []
         seen: dict[str, int] = {}
         for number, (value, where) in enumerate(entries, start=1):
             read = self.entry(value, number, where, need_day=date is None)
             if read is None:
                 continue
-            paper, day = read
-            if paper.url in seen:
-                self.report(
-                    "DK514", f"entry {number}: {paper.url} is also entry {seen[paper.url]}", where
-                )
-            seen.setdefault(paper.url, number)
-            if date is not None:
-                days.setdefault(date, []).append(paper)
-            elif day is None:
-                undated.append(paper)
-            else:
-                days.setdefault(day, []).append(paper)
+            if read[0].url in seen:
+                message = f"entry {number}: {read[0].url} is also entry {seen[read[0].url]}"
+                self.report("DK514", message, where)
+            seen.setdefault(read[0].url, number)
+            found.append(read)
+        days: dict[dt.date | None, list[Paper]] = {} if date is None else {date: []}
+        # An undated entry joins the digest of the entry before it (leading ones: the first day).
+        current = date or next((day for _, day in found if day is not None), None)
+        for paper, day in found:
+            current = day or current
+            days.setdefault(current, []).append(paper)
         if not entries:
             self.report("DK513", "no entries (a day without papers?)", array_at)
-        elif date is None and len(days) > 1:
+        elif date is None and len([day for day in days if day is not None]) > 1:
             listed = ", ".join(str(day) for day in days)
             self.report(
                 "DK511",
@@ -221,12 +219,8 @@ class _Reader:
                 "pass a date to put them in one",
                 array_at,
             )
-        if undated:
-            if days:  # papers without a day join the first day's digest
-                days[next(iter(days))].extend(undated)
-            else:
-                self.report("DK512", "no entry has a featured date: pass the date", array_at)
-                days[None] = undated
+        if None in days:
+            self.report("DK512", "no entry has a featured date: pass the date", array_at)
         document = DigestDocument(
             digests=[DailyDigest(date=day, papers=papers) for day, papers in days.items()]
         )
@@ -379,7 +373,7 @@ class _Fields:
             if day is not None:
                 return day
             self.wrong_type(name, value)
-        self.report("DK510", "no featured date (`publishedAt`); put in the first day's digest")
+        self.report("DK510", "no featured date (`publishedAt`); put with the entry before it")
         return None
 
 
