@@ -14,6 +14,8 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .api import parse, parse_bytes, parse_file
     from .diagnostics import Diagnostic, DigestError, DigestkitError, FormatError, Severity
+    from .diff import DigestDiff, diff_documents
+    from .hf_json import read_daily_papers, to_daily_papers
     from .io_api import dump, dumps, load, loads
     from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
 
@@ -35,11 +37,16 @@ _SOURCES = {
     "Media": "models",
     "Paper": "models",
     "SummaryItem": "models",
+    "read_daily_papers": "hf_json",
+    "to_daily_papers": "hf_json",
+    "DigestDiff": "diff",
+    "diff_documents": "diff",
 }
 
 __all__ = [
     "DailyDigest",
     "Diagnostic",
+    "DigestDiff",
     "DigestDocument",
     "DigestError",
     "DigestkitError",
@@ -49,6 +56,7 @@ __all__ = [
     "Severity",
     "SummaryItem",
     "__version__",
+    "diff_documents",
     "dump",
     "dumps",
     "load",
@@ -56,6 +64,8 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_file",
+    "read_daily_papers",
+    "to_daily_papers",
 ]
 
 

@@ -94,6 +94,7 @@ class Conversion:
 
     def __init__(self, args: argparse.Namespace, inputs: list[Input]):
         self.requested_from: str | None = args.source_format
+        self.date: str | None = args.date
         self.fail_fast: bool = args.fail_fast
         self.inputs = inputs
         self.failed = 0
@@ -136,7 +137,15 @@ class Conversion:
 
     def _decode(self, item: Input, data: bytes) -> list[DigestDocument]:
         fmt = input_format(item, self.requested_from)
-        if fmt == "markdown":
+        text = None if fmt == "markdown" else data.decode("utf-8")
+        if fmt == "json" and not self.requested_from:
+            from .hf_json import looks_like_daily_papers
+
+            if looks_like_daily_papers(text or ""):  # `.json` holding the API's entries
+                fmt = "hf-json"
+        if self.date is not None and fmt != "hf-json":
+            raise BadInput(f"--date applies to hf-json input, and this input is {fmt}")
+        if text is None:
             from .api import parse_bytes
 
             document = parse_bytes(data, path=item.name)
@@ -144,9 +153,13 @@ class Conversion:
             if problem:
                 raise BadInput(problem)
             return [document]
+        if fmt == "hf-json":
+            from .hf_json import read_daily_papers
+
+            return [read_daily_papers(text, date=self.date, path=item.name)]
         from .io_api import loads
 
-        loaded = loads(data.decode("utf-8"), fmt)
+        loaded = loads(text, fmt)
         return loaded if isinstance(loaded, list) else [loaded]
 
     def documents(self, items: list[Input]) -> Iterator[DigestDocument]:
@@ -174,7 +187,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.source_format:
         from .writers import get_format
 
-        suffixes = [get_format(args.source_format).extension]
+        # Directories are searched by the extension's last part: `--from hf-json` finds `*.json`.
+        suffixes = ["." + get_format(args.source_format).extension.rsplit(".", 1)[-1]]
     inputs = _files.expand(args.inputs, suffixes)
     if args.split and any(item.is_stdin for item in inputs):
         raise UsageError("--split needs named inputs: standard input has no file name")

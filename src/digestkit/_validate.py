@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 
 from ._cli_common import BadInput, UsageError, error, plural, read_bytes
 
@@ -34,7 +35,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     select, ignore = selected_codes(args.select), selected_codes(args.ignore)
     found: list[Diagnostic] = []
     unreadable = checked = 0
-    for item in _files.expand(args.paths):
+    hf_json = args.source_format == "hf-json"
+    for item in _files.expand(args.paths, [".json"] if hf_json else [".md"]):
         try:
             if item.error:
                 raise BadInput(item.error)
@@ -45,9 +47,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         checked += 1
         try:
-            diagnostics = parse_bytes(data, path=item.name).diagnostics
-        except DigestError as exc:  # not UTF-8, or binary: still a finding in every format
-            diagnostics = list(exc.diagnostics)
+            if hf_json:
+                from .hf_json import read_daily_papers
+
+                diagnostics = read_daily_papers(data, path=item.name).diagnostics
+            else:
+                diagnostics = parse_bytes(data, path=item.name).diagnostics
+        except DigestError as exc:  # not UTF-8, binary, invalid JSON: still a finding
+            diagnostics = [replace(d, path=d.path or item.name) for d in exc.diagnostics]
         found.extend(d for d in diagnostics if wanted(d.code, select, ignore))
     sys.stdout.write(FORMATS[fmt](found))
     errors = sum(1 for d in found if d.is_error)

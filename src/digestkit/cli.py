@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_convert(commands)
     add_validate(commands)
     add_fmt(commands)
+    add_diff(commands)
     add_command(
         commands,
         "schema",
@@ -92,6 +93,7 @@ examples:
   digestkit convert paper_logs/ -o papers.bib
   digestkit validate paper_logs/ --strict
   digestkit fmt --check paper_logs/
+  digestkit diff 2025/01/02.md daily_papers.json
 
 exit codes: 0 success, 1 a file failed or has errors, 2 usage error.
 Run `digestkit COMMAND --help` for a command's options.
@@ -128,6 +130,8 @@ examples:
   digestkit convert 'paper_logs/2025/*/*.md' --to bibtex --ascii > 2025.bib
   digestkit convert paper_logs/ --split out/ --to jsonl
   digestkit convert papers.json -o papers.md        # JSON back to Markdown
+  curl -s 'https://huggingface.co/api/daily_papers?date=2025-01-02' |
+    digestkit convert --from hf-json - --to md       # Hugging Face API JSON to a digest
 """,
     )
     sub.add_argument(
@@ -137,14 +141,21 @@ examples:
     sub.add_argument(
         "-o", "--output", metavar="OUT", help="output file, written atomically; - or absent: stdout"
     )
+    readable = [fmt.name for fmt in FORMATS.values() if fmt.readable]
     sub.add_argument(
         "-f",
         "--from",
         dest="source_format",
         metavar="FORMAT",
-        choices=["markdown", "md", "json", "jsonl"],
-        help="input format: markdown, json or jsonl (default: from the input's "
-        "extension, else markdown)",
+        choices=readable + [alias for alias, name in ALIASES.items() if name in readable],
+        help=f"input format: {', '.join(readable)} (default: from the input's extension, "
+        "else markdown; a .json file holding Daily Papers API JSON is read as hf-json)",
+    )
+    sub.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="hf-json input: the digest date (default: the day each entry was featured)",
     )
     sub.add_argument(
         "--split",
@@ -198,6 +209,17 @@ examples:
     )
 
 
+def iso_date(value: str) -> str:
+    """A `YYYY-MM-DD` argument, checked here so that a typo is a usage error."""
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+    return value
+
+
 def non_negative(value: str) -> int:
     try:
         number = int(value)
@@ -227,10 +249,19 @@ examples:
   digestkit validate 2024/10/18.md --format json
   digestkit validate paper_logs/ --format sarif > digestkit.sarif
   digestkit validate paper_logs/ --strict --ignore DK202,DK206
+  digestkit validate --from hf-json daily_papers.json
 """,
     )
     sub.add_argument(
         "paths", nargs="+", metavar="PATH", help="digest file, directory, glob, or - for stdin"
+    )
+    sub.add_argument(
+        "-f",
+        "--from",
+        dest="source_format",
+        choices=["markdown", "md", "hf-json"],
+        help="input format: markdown (default) or hf-json (Daily Papers API JSON; "
+        "directories are searched for *.json)",
     )
     sub.add_argument(
         "--format",
@@ -286,6 +317,58 @@ examples:
     )
     sub.add_argument(
         "--diff", action="store_true", help="write nothing; print a unified diff of the changes"
+    )
+
+
+def add_diff(commands: Any) -> None:
+    from .writers import ALIASES, FORMATS
+
+    readable = [fmt.name for fmt in FORMATS.values() if fmt.readable]
+    choices = readable + [alias for alias, name in ALIASES.items() if name in readable]
+    sub = add_command(
+        commands,
+        "diff",
+        "_diff:cmd_diff",
+        help="compare two digests paper by paper",
+        description="Compare digest A with digest B paper by paper (matched by arXiv id, then\n"
+        "URL, then title): papers removed (-), fields changed (~), papers added (+).\n"
+        "A and B may be Markdown, digestkit JSON, JSON Lines or Daily Papers API JSON.",
+        epilog="""\
+Input formats come from --from-a/--from-b, else the extension (.md, .jsonl, .hf.json), else
+the content: a JSON array of objects with a "paper" object is Daily Papers API JSON (hf-json),
+other JSON is digestkit JSON, anything else Markdown.
+Fields compared by default: title, url, votes, authors (as a set of names), media, date.
+Exit codes (as diff(1)): 0 no differences, 1 differences, 2 trouble (an input could not be
+read, or a usage error).
+
+examples:
+  digestkit diff 2025/01/02.md daily_papers.json
+  digestkit diff old.md new.md --format json
+  curl -s 'https://huggingface.co/api/daily_papers?date=2025-01-02' |
+    digestkit diff 2025/01/02.md - --fields votes
+""",
+    )
+    sub.add_argument("a", metavar="A", help="the first digest (a file, or - for stdin)")
+    sub.add_argument("b", metavar="B", help="the second digest (a file, or - for stdin)")
+    sub.add_argument("--from-a", choices=choices, metavar="FORMAT", help="A's format")
+    sub.add_argument("--from-b", choices=choices, metavar="FORMAT", help="B's format")
+    sub.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default text)"
+    )
+    sub.add_argument(
+        "--fields",
+        metavar="LIST",
+        help="comma-separated fields to compare, from title, url, votes, authors, media, "
+        "summary, date (default: all but summary)",
+    )
+    sub.add_argument(
+        "--author-order", action="store_true", help="authors in another order are a change too"
+    )
+    sub.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="hf-json input: the digest date (default: the day each entry was featured)",
     )
 
 

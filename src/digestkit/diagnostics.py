@@ -75,6 +75,22 @@ RULES: dict[str, Rule] = {
         Rule("DK223", _E, "DTD or entity declaration in embedded HTML (never expanded)"),
         Rule("DK301", _W, "summary label markers are unbalanced"),
         Rule("DK401", _W, "control character in text"),
+        # Hugging Face Daily Papers JSON (`hf_json.read_daily_papers`, `--from hf-json`)
+        Rule("DK501", _E, "HF entry is not an object with a `paper` object; entry skipped"),
+        Rule("DK502", _E, "HF entry has no usable `paper.id`; entry skipped"),
+        Rule("DK503", _W, "HF `paper.id` is not an arXiv id"),
+        Rule("DK504", _E, "HF entry has no title"),
+        Rule("DK505", _W, "HF `paper.upvotes` is missing or not a non-negative integer"),
+        Rule("DK506", _W, "HF entry has no authors"),
+        Rule("DK507", _W, "HF author has no usable `name`; author skipped"),
+        Rule("DK508", _W, "HF entry has no `thumbnail` or `mediaUrls`"),
+        Rule("DK509", _W, "HF entry has no abstract (`paper.summary`)"),
+        Rule("DK510", _W, "HF entry has no featured date (`publishedAt`)"),
+        Rule("DK511", _W, "HF entries are featured on several days: one digest per day"),
+        Rule("DK512", _W, "HF entries give no digest date: pass one"),
+        Rule("DK513", _W, "HF JSON has no entries"),
+        Rule("DK514", _W, "HF `paper.id` repeats an earlier entry"),
+        Rule("DK515", _W, "HF field has the wrong type and is ignored"),
     )
 }
 

@@ -80,6 +80,13 @@ FORMATS: dict[str, Format] = {
             "digest Markdown: faithful to the source, or canonical",
             readable=True,
         ),
+        Format(
+            "hf-json",
+            ".hf.json",
+            "digestkit.writers.hf_json",
+            "Hugging Face Daily Papers API JSON (docs/hf-json.md)",
+            readable=True,
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}
@@ -100,6 +107,9 @@ def get_format(name: str) -> Format:
 def format_for_path(path: str) -> Format | None:
     """The format a file name's extension implies, if any (`out.bib` -> bibtex)."""
     suffix = os.path.splitext(path)[1].lower()  # noqa: PTH122 (pathlib costs start-up time)
+    for fmt in FORMATS.values():  # two-part extensions first: `day.hf.json` is hf-json
+        if fmt.extension.count(".") > 1 and path.lower().endswith(fmt.extension):
+            return fmt
     for fmt in FORMATS.values():
         if fmt.extension == suffix:
             return fmt

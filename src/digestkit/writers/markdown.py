@@ -54,9 +54,11 @@ def authors_line(paper: Paper) -> str:
     joined = ", ".join(names)
     if any(", " in name for name in names) or (joined.startswith("[") and joined.endswith("]")):
         # Comma-joining would split these names apart again: use the list form, which the
-        # generator also wrote and which reads back exactly.
-        joined = repr(list(names))
-    return f"Authors: {escape(joined)}\n"  # escaped as a whole: the list form's too
+        # generator also wrote and which reads back exactly. Its own brackets stay as they are
+        # (they form no link); the names inside it are escaped after `repr`, which would
+        # otherwise double the escapes' backslashes.
+        return f"Authors: [{escape(repr(list(names))[1:-1])}]\n"
+    return f"Authors: {escape(joined)}\n"
 
 
 def summary_lines(paper: Paper) -> str:
