@@ -79,14 +79,27 @@ def read(text: str) -> list[DigestDocument]:
     stripped = text.lstrip()
     try:
         if stripped.startswith("{"):
-            return [DigestDocument.model_validate_json(text)]
+            return _checked([DigestDocument.model_validate_json(text)], array=False)
         if stripped.startswith("["):
-            return _DOCUMENTS.validate_json(text)
+            return _checked(_DOCUMENTS.validate_json(text), array=True)
     except ValidationError as error:
         if not any(e["type"] == "json_invalid" for e in error.errors()):
             raise _validation_error(error) from None
     # Not an object or array, or not JSON at all: let the json module say where it breaks.
-    return _read_slowly(text)
+    return _checked(_read_slowly(text), array=stripped.startswith("["))
+
+
+def _checked(documents: list[DigestDocument], *, array: bool) -> list[DigestDocument]:
+    """Refuse objects without a `digests` key: every document digestkit writes has one, and
+    another JSON (the Hugging Face API's list, say) would otherwise read as empty documents."""
+    for index, document in enumerate(documents):
+        if "digests" not in document.model_fields_set:
+            where = f"array item {index}" if array else "the object"
+            raise invalid_json(
+                f"not digestkit JSON: {where} has no `digests` key (Hugging Face Daily Papers "
+                "JSON reads with --from hf-json)"
+            )
+    return documents
 
 
 def _read_slowly(text: str) -> list[DigestDocument]:
