@@ -127,6 +127,7 @@ examples:
   digestkit convert paper_logs/ -o papers.json --indent 2
   digestkit convert 'paper_logs/2025/*/*.md' --to bibtex --ascii > 2025.bib
   digestkit convert paper_logs/ --split out/ --to jsonl
+  digestkit convert paper_logs/ --split site/ --to html   # pages + site/index.html
   digestkit convert papers.json -o papers.md        # JSON back to Markdown
 """,
     )
@@ -195,6 +196,12 @@ examples:
         action="store_true",
         default=None,
         help="markdown: write the canonical template instead of the source's own layout",
+    )
+    group.add_argument(
+        "--no-media",
+        action="store_true",
+        default=None,
+        help="html: no thumbnails or videos, only links to them (the page loads nothing)",
     )
 
 

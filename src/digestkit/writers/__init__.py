@@ -80,6 +80,12 @@ FORMATS: dict[str, Format] = {
             "digest Markdown: faithful to the source, or canonical",
             readable=True,
         ),
+        Format(
+            "html",
+            ".html",
+            "digestkit.writers.html",
+            "a standalone HTML page (no scripts); --split adds an index.html",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}
