@@ -58,6 +58,9 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
     return cleaned
 
 
+_IMAGE_LINK = re.compile(r'<a class="summary-image" href="[^"]*">(.*?)</a>')
+
+
 class SummaryRenderer(mistune.HTMLRenderer):
     """mistune's HTML renderer with raw HTML escaped, links limited to http(s) and mailto, and
     images turned into links: a summary may load nothing, so `--no-media` pages load nothing."""
@@ -80,6 +83,7 @@ class SummaryRenderer(mistune.HTMLRenderer):
         return escape(value)
 
     def link(self, text: str, url: str, title: str | None = None) -> str:
+        text = _IMAGE_LINK.sub(r"\1", text)  # `[![alt](img)](url)`: links do not nest
         target = safe_url(url)
         if target is None:
             return f'{text} <code class="blocked-url">{escape(url)}</code>'
