@@ -297,6 +297,16 @@ def test_relative_media_and_paper_urls_resolve_against_hugging_face() -> None:
     assert xpath(root, "//article/@id") == ["paper-1"]
 
 
+def test_unreadable_relative_urls_are_shown_not_linked() -> None:
+    paper = Paper(title="T", url="//[abc", media=Media(kind="image", url="//a]b"))
+    root = parse_page(
+        digestkit.dumps(DigestDocument(digests=[DailyDigest(date=None, papers=[paper])]), "html")
+    )
+    assert xpath(root, "//article//a | //article//img") == []
+    assert "//[abc" in string(root, "//h3")
+    assert "//a]b" in string(root, "//article")
+
+
 def test_several_documents_make_one_page_with_unique_ids() -> None:
     document = example_document()
     root = parse_page(digestkit.dumps([document, document], "html"))

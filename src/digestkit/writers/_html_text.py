@@ -51,7 +51,10 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
         return None
     match = _SCHEME.match(cleaned)
     if match is None:
-        cleaned = urljoin(SITE, cleaned)
+        try:
+            cleaned = urljoin(SITE, cleaned)
+        except ValueError:  # `//[abc`: a host urllib cannot read is no URL to link to
+            return None
         match = _SCHEME.match(cleaned)
     if match is None or match.group(1).lower() not in schemes:
         return None
