@@ -17,7 +17,7 @@ pytestmark = pytest.mark.corpus
 
 BENCH = ROOT / "bench" / "bench.py"
 SECTIONS = ("1. Parse", "2. Writers", "3. CLI start-up", "4. Streaming memory", "Summary:")
-WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical")
+WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
 

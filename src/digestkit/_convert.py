@@ -20,6 +20,8 @@ from ._cli_common import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._files import Input
     from .models import DigestDocument
     from .writers import Format
@@ -44,6 +46,7 @@ WRITER_OPTIONS: dict[str, tuple[str, str]] = {
     "ascii": ("bibtex", "--ascii"),
     "protect": ("bibtex", "--protect"),
     "canonical": ("markdown", "--canonical"),
+    "no_media": ("html", "--no-media"),
 }
 
 
@@ -58,6 +61,8 @@ def writer_options(args: argparse.Namespace, fmt: Format) -> dict[str, Any]:
             raise UsageError(f"{flag} applies to {owner} output, not {fmt.name}")
         if dest == "canonical":
             options["mode"] = "canonical"
+        elif dest == "no_media":
+            options["media"] = False
         elif dest == "compact":
             if args.indent is not None:
                 raise UsageError("use either --indent N or --compact")
@@ -85,7 +90,7 @@ def output_format(args: argparse.Namespace) -> Format:
         return inferred
     raise UsageError(
         "give the output format with --to FORMAT, or an -o file name with a "
-        "known extension (.json, .jsonl, .csv, .bib, .md)"
+        "known extension (.json, .jsonl, .csv, .bib, .md, .html)"
     )
 
 
@@ -230,12 +235,21 @@ class NothingConverted(Exception):
 def split(
     run: Conversion, directory: str, fmt: Format, writer: Any, options: dict[str, Any]
 ) -> None:
-    """One output per input under `directory`, mirroring the inputs' relative paths."""
+    """One output per input under `directory`, mirroring the inputs' relative paths.
+
+    A writer module with a site index (`INDEX_NAME`, `index_entries`, `write_index`: html) gets
+    each output's index entries as it is written, then writes the index beside the outputs; each
+    output is given `index_href`, its relative link to the index.
+    """
     from pathlib import Path
 
     from ._files import atomic_output
 
     written: dict[Path, str] = {}
+    index_name: str | None = getattr(writer, "INDEX_NAME", None)
+    entries: list[Any] = []
+    if index_name is not None:
+        written[Path(directory, index_name)] = "the site index"
     for item in run.inputs:
         target = Path(directory, item.relative).with_suffix(fmt.extension)
         if target in written:
@@ -248,11 +262,33 @@ def split(
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            page_options = options
+            if index_name is not None:
+                page_options = {**options, "index_href": index_link(target, directory, index_name)}
             with atomic_output(target) as stream:
-                writer.write(iter(documents), stream, **options)
+                writer.write(iter(documents), stream, **page_options)
         except BrokenPipeError:
             raise
         except OSError as exc:
             run.fail(f"{target}: {describe(exc)}")
             continue
         written[target] = item.name
+        if index_name is not None:
+            entries.extend(
+                writer.index_entries(documents, target.relative_to(directory).as_posix())
+            )
+    if index_name is not None and entries:
+        index = Path(directory, index_name)
+        try:
+            with atomic_output(index) as stream:
+                writer.write_index(entries, stream)
+        except OSError as exc:
+            run.fail(f"{index}: {describe(exc)}")
+
+
+def index_link(target: Path, directory: str, index_name: str) -> str:
+    """The relative URL from an output page to the index in `directory` (`../../index.html`)."""
+    import posixpath
+
+    depth = len(target.relative_to(directory).parts) - 1
+    return posixpath.join(*[".."] * depth, index_name) if depth else index_name

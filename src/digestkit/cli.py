@@ -129,6 +129,7 @@ examples:
   digestkit convert paper_logs/ -o papers.json --indent 2
   digestkit convert 'paper_logs/2025/*/*.md' --to bibtex --ascii > 2025.bib
   digestkit convert paper_logs/ --split out/ --to jsonl
+  digestkit convert paper_logs/ --split site/ --to html   # pages + site/index.html
   digestkit convert papers.json -o papers.md        # JSON back to Markdown
   curl -s 'https://huggingface.co/api/daily_papers?date=2025-01-02' |
     digestkit convert --from hf-json - --to md       # Hugging Face API JSON to a digest
@@ -206,6 +207,12 @@ examples:
         action="store_true",
         default=None,
         help="markdown: write the canonical template instead of the source's own layout",
+    )
+    group.add_argument(
+        "--no-media",
+        action="store_true",
+        default=None,
+        help="html: no thumbnails or videos, only links to them (the page loads nothing)",
     )
 
 

@@ -87,6 +87,12 @@ FORMATS: dict[str, Format] = {
             "Hugging Face Daily Papers API JSON (docs/hf-json.md)",
             readable=True,
         ),
+        Format(
+            "html",
+            ".html",
+            "digestkit.writers.html",
+            "a standalone HTML page (no scripts); --split adds an index.html",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}

@@ -1,0 +1,109 @@
+"""Text and URLs made safe for HTML, and summary Markdown rendered with mistune.
+
+Everything a digest holds is untrusted text written by a language model: titles contain
+`<think>`, summaries `<EOS>`, and a hostile file could hold `<script>` or `javascript:` links.
+So every text is escaped, every URL that becomes an attribute passes a scheme allow-list, and
+mistune renders summaries with raw HTML escaped and links and images checked the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any, cast
+from urllib.parse import urljoin
+
+import mistune
+
+SITE = "https://huggingface.co/"
+"""Relative media and paper URLs (`/avatars/x.svg`) come from Hugging Face pages (FORMAT.md)."""
+
+MEDIA_SCHEMES = frozenset({"http", "https"})
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# What a browser ignores in a URL before reading its scheme (WHATWG URL: leading and trailing
+# C0 controls and spaces are stripped, tabs and newlines removed anywhere): `java\tscript:` is
+# still `javascript:`, so the scheme is read from the URL as the browser will see it.
+_IGNORED_ANYWHERE = str.maketrans("", "", "\t\n\r")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+# Characters that are not allowed raw in HTML text or attributes (C0 controls other than TAB,
+# LF, FF and CR; DEL; and the noncharacters U+FFFE/U+FFFF) are shown as visible stand-ins, so
+# the page stays well-formed and nothing disappears silently.
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20) if code not in (9, 10, 12, 13)}
+_CONTROL_PICTURES.update({0x7F: 0x2421, 0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD})
+
+
+def escape(value: str) -> str:
+    """`value` as HTML text or attribute content: markup characters escaped, controls visible."""
+    return html.escape(value.translate(_CONTROL_PICTURES), quote=True)
+
+
+def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
+    """`url` as an absolute URL when its scheme is in `schemes`, else None.
+
+    Relative URLs are resolved against huggingface.co, where the digests' relative media paths
+    point; `javascript:`, `data:`, `file:` and every other scheme give None.
+    """
+    cleaned = url.translate(_IGNORED_ANYWHERE).strip(_C0_AND_SPACE)
+    if not cleaned or cleaned.startswith("#"):
+        return None
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        try:
+            cleaned = urljoin(SITE, cleaned)
+        except ValueError:  # `//[abc`: a host urllib cannot read is no URL to link to
+            return None
+        match = _SCHEME.match(cleaned)
+    if match is None or match.group(1).lower() not in schemes:
+        return None
+    return cleaned
+
+
+_IMAGE_LINK = re.compile(r'<a class="summary-image" href="[^"]*">(.*?)</a>')
+
+
+class SummaryRenderer(mistune.HTMLRenderer):
+    """mistune's HTML renderer with raw HTML escaped, links limited to http(s) and mailto, and
+    images turned into links: a summary may load nothing, so `--no-media` pages load nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(escape=True)
+
+    def text(self, text: str) -> str:
+        # Entity references are Markdown (`&copy;` is ©): resolve them, then escape everything.
+        return escape(html.unescape(text))
+
+    def codespan(self, text: str) -> str:
+        return super().codespan(text.translate(_CONTROL_PICTURES))
+
+    def block_code(self, code: str, info: str | None = None) -> str:
+        code = code.translate(_CONTROL_PICTURES)
+        return super().block_code(code, info)
+
+    def escape_raw(self, value: str) -> str:
+        return escape(value)
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        text = _IMAGE_LINK.sub(r"\1", text)  # `[![alt](img)](url)`: links do not nest
+        target = safe_url(url)
+        if target is None:
+            return f'{text} <code class="blocked-url">{escape(url)}</code>'
+        return f'<a href="{escape(target)}">{text}</a>'
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        label = f"image: {text}" if text else "image"
+        target = safe_url(url, MEDIA_SCHEMES)
+        if target is None:
+            return f'{label} <code class="blocked-url">{escape(url)}</code>'
+        return f'<a class="summary-image" href="{escape(target)}">{label}</a>'
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        # A `#` line inside a bullet is not a page heading: keep the page outline intact.
+        return f'<p class="summary-heading">{text}</p>\n'
+
+
+def summary_markdown() -> Callable[[str], str]:
+    """A fresh Markdown-to-HTML converter for summary items (built once per writer call)."""
+    return cast(Callable[[str], str], mistune.create_markdown(renderer=SummaryRenderer()))

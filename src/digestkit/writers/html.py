@@ -1,0 +1,324 @@
+"""HTML out: a standalone HTML5 page to read digests in a browser, and a site index for `--split`.
+
+The page has no script, loads nothing but the media URLs themselves (none with `media=False`),
+and carries its stylesheet inline; a Content-Security-Policy meta tag forbids everything else,
+so even a bug in the escaping could not run code. Several documents give one page with one
+section per digest. Each paper is one `<article class="paper">` with a stable id
+(`paper-<arXiv id>`).
+
+A site (`digestkit convert DIR --to html --split OUT/`) is one page per input plus `index.html`:
+`_convert.split` calls `index_entries` for every page it writes and `write_index` at the end, so it
+keeps only a few lines per day, never the documents.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import NamedTuple, TextIO
+from urllib.parse import quote
+
+from ..diagnostics import FormatError
+from ..models import DailyDigest, DigestDocument, Paper
+from ._html_text import MEDIA_SCHEMES, escape, safe_url, summary_markdown
+
+INDEX_NAME = "index.html"
+"""The site index `--split` writes next to the pages."""
+TOP_PAPERS = 3
+"""How many papers per day the index shows (the most voted)."""
+
+STYLE = """
+:root{color-scheme:light dark;--fg:#1f2328;--bg:#fff;--muted:#59636e;--line:#d1d9e0;--link:#0969da}
+@media (prefers-color-scheme:dark){
+:root{--fg:#e6edf3;--bg:#0d1117;--muted:#9198a1;--line:#3d444d;--link:#4493f8}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:46rem;padding:1rem;font:16px/1.55 system-ui,sans-serif;
+color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+a{color:var(--link)}
+h1{font-size:1.6rem;margin:.5rem 0}
+h2{font-size:1.25rem;margin:2rem 0 .5rem;padding-bottom:.25rem;border-bottom:1px solid var(--line)}
+h3{font-size:1.1rem;margin:0 0 .25rem}
+.paper{margin:1rem 0;padding:1rem 0;border-bottom:1px solid var(--line)}
+.meta,.authors,.count,.nav{color:var(--muted);font-size:.9rem;margin:.25rem 0}
+.meta span+span::before{content:" · "}
+.media{margin:.5rem 0}
+.media img,.media video{display:block;max-width:100%;height:auto;border-radius:6px;
+border:1px solid var(--line)}
+.summary{padding-left:1.2rem;margin:.5rem 0}
+.summary li{margin:.35rem 0}
+.summary p{margin:0}
+.label{font-weight:600}
+code{font-size:.9em}
+.blocked-url{color:var(--muted)}
+.days{list-style:none;padding:0}
+.day{margin:1rem 0;padding-bottom:.75rem;border-bottom:1px solid var(--line)}
+.day h2{border:0;margin:0;padding:0}
+.top{margin:.25rem 0;padding-left:1.2rem}
+"""
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+_SCRIPT_FREE = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
+)
+CSP_MEDIA = f"{_SCRIPT_FREE}; img-src http: https:; media-src http: https:"
+"""Scripts, frames, fonts and styles other than the inline sheet are refused; media may come
+from any http(s) host, since the digests link to their own CDN."""
+CSP_NO_MEDIA = _SCRIPT_FREE
+"""Nothing at all may load."""
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+# -- ids -----------------------------------------------------------------------------------------
+class Ids:
+    """Unique element ids for one page: `day-<date>`, `paper-<arXiv id>`, with `-2`, `-3`, ...
+    on repeats. The index replays the same sequence to link to a page's papers."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, base: str) -> str:
+        candidate, number = base, 1
+        while candidate in self.used:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.used.add(candidate)
+        return candidate
+
+    def digest(self, digest: DailyDigest) -> str:
+        return self.make(f"day-{digest.date.isoformat()}" if digest.date else "day-undated")
+
+    def paper(self, paper: Paper, position: int) -> str:
+        key = paper.arxiv_id.replace("/", "-") if paper.arxiv_id else f"{position}"
+        return self.make(f"paper-{key}")
+
+
+def _walk(documents: Iterable[DigestDocument], ids: Ids) -> Iterator[tuple[DailyDigest, str]]:
+    for document in documents:
+        for digest in document.digests:
+            yield digest, ids.digest(digest)
+
+
+# -- pieces of a page ----------------------------------------------------------------------------
+def _day_name(digest: DailyDigest) -> str:
+    return digest.date.isoformat() if digest.date else "Undated papers"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _head(title: str, media: bool) -> str:
+    policy = CSP_MEDIA if media else CSP_NO_MEDIA
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="color-scheme" content="light dark">\n'
+        '<meta name="generator" content="digestkit">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    )
+
+
+def _title_link(paper: Paper) -> str:
+    target = safe_url(paper.url)
+    title = escape(paper.title)
+    if target is None:  # shown, but never a live link
+        return f'{title} <code class="blocked-url">{escape(paper.url)}</code>'
+    return f'<a href="{escape(target)}">{title}</a>'
+
+
+def _meta(paper: Paper) -> str:
+    parts = []
+    if paper.arxiv_id:
+        parts.append(f'<span class="arxiv-id">arXiv:{escape(paper.arxiv_id)}</span>')
+    votes = "votes unknown" if paper.votes is None else _count(paper.votes, "vote")
+    parts.append(f'<span class="votes">{votes}</span>')
+    return f'<p class="meta">{"".join(parts)}</p>\n'
+
+
+def _media(paper: Paper, media: bool) -> str:
+    item = paper.media
+    if item is None:
+        return ""
+    target = safe_url(item.url, MEDIA_SCHEMES)
+    noun = "thumbnail" if item.kind == "image" else "video"
+    if target is None:
+        blocked = f'<code class="blocked-url">{escape(item.url)}</code>'
+        return f'<p class="media media-{item.kind}">{noun}: {blocked}</p>\n'
+    url = escape(target)
+    if not media:
+        return f'<p class="media media-{item.kind}"><a href="{url}">{noun}</a></p>\n'
+    if item.kind == "image":
+        alt = escape(f"Thumbnail: {paper.title}")
+        element = f'<img src="{url}" alt="{alt}" loading="lazy" decoding="async">'
+    else:
+        element = (
+            f'<video src="{url}" controls preload="none">'
+            f'<a href="{url}">Watch the video</a></video>'
+        )
+    return f'<div class="media media-{item.kind}">{element}</div>\n'
+
+
+def _summary(paper: Paper, markdown: Callable[[str], str]) -> str:
+    if not paper.summary:
+        return ""
+    items = []
+    for item in paper.summary:
+        body = _unwrap_paragraph(markdown(item.text))
+        label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
+        items.append(f"<li>{label}{body}</li>\n")
+    lang = ' lang="ko"' if any(_HANGUL.search(item.text) for item in paper.summary) else ""
+    return f'<ul class="summary"{lang}>\n{"".join(items)}</ul>\n'
+
+
+def _unwrap_paragraph(rendered: str) -> str:
+    """A one-paragraph item without its `<p>`, so that the label and text share a line."""
+    body = rendered.rstrip("\n")
+    if body.startswith("<p>") and body.endswith("</p>") and body.count("<p") == 1:
+        return body[3:-4]
+    return body
+
+
+def paper_html(
+    paper: Paper, element_id: str, *, media: bool, markdown: Callable[[str], str]
+) -> str:
+    # A name with a comma in it ("Chen, Wei") would blur into its neighbours in a comma list.
+    separator = "; " if any("," in name for name in paper.authors) else ", "
+    authors = separator.join(paper.authors)
+    return (
+        f'<article class="paper" id="{escape(element_id)}">\n'
+        f'<h3 class="title">{_title_link(paper)}</h3>\n'
+        + _meta(paper)
+        + _media(paper, media)
+        + (f'<p class="authors">{escape(authors)}</p>\n' if authors else "")
+        + _summary(paper, markdown)
+        + "</article>\n"
+    )
+
+
+def _page_title(first: DigestDocument, several: bool) -> str:
+    dates = [digest.date.isoformat() for digest in first.digests if digest.date]
+    if not dates:
+        return "Daily Papers"
+    if several:
+        return f"Daily Papers from {dates[0]}"
+    return f"Daily Papers {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
+
+
+# -- the writer ----------------------------------------------------------------------------------
+def write(
+    documents: Iterable[DigestDocument],
+    out: TextIO,
+    *,
+    media: bool = True,
+    index_href: str | None = None,
+    **unknown: object,
+) -> None:
+    """One HTML page for all documents, one `<section>` per digest.
+
+    `media`: show thumbnails and videos; with False the page loads nothing and links to them.
+    `index_href`: a link to a site index at the top of the page (`--split` sets it).
+    """
+    if unknown:
+        raise FormatError(
+            f"the html format takes no option {next(iter(unknown))!r}; "
+            "its options are media and index_href"
+        )
+    if not isinstance(media, bool):
+        raise FormatError(f"html media={media!r}; expected True or False")
+    if index_href is not None and not isinstance(index_href, str):
+        raise FormatError(f"html index_href={index_href!r}; expected a relative URL or None")
+    iterator = iter(documents)
+    first = next(iterator, None)
+    second = next(iterator, None)  # held to tell one document's title from several
+    title = "Daily Papers" if first is None else _page_title(first, second is not None)
+    out.write(_head(title, media))
+    out.write(f"<header>\n<h1>{escape(title)}</h1>\n")
+    if index_href is not None:
+        out.write(f'<p class="nav"><a href="{escape(index_href)}">All days</a></p>\n')
+    out.write("</header>\n<main>\n")
+    markdown = summary_markdown()
+    ids = Ids()
+    rest = chain([d for d in (first, second) if d is not None], iterator)
+    for digest, digest_id in _walk(rest, ids):
+        out.write(
+            f'<section class="digest" id="{escape(digest_id)}">\n'
+            f"<h2>{escape(_day_name(digest))}</h2>\n"
+            f'<p class="count">{_count(len(digest.papers), "paper")}</p>\n'
+        )
+        for position, paper in enumerate(digest.papers, 1):
+            element_id = ids.paper(paper, position)
+            out.write(paper_html(paper, element_id, media=media, markdown=markdown))
+        out.write("</section>\n")
+    out.write("</main>\n</body>\n</html>\n")
+
+
+# -- the site index ------------------------------------------------------------------------------
+class TopPaper(NamedTuple):
+    title: str
+    votes: int | None
+    element_id: str
+
+
+class IndexEntry(NamedTuple):
+    """One day of the index: a few lines, so a site of any size keeps little in memory."""
+
+    date: str | None
+    page: str
+    """The page's path relative to the index, with `/` separators."""
+    section_id: str
+    papers: int
+    top: tuple[TopPaper, ...]
+
+
+def _by_votes(pair: tuple[Paper, str]) -> int:
+    votes = pair[0].votes
+    return 1 if votes is None else -votes  # most votes first, unknown last
+
+
+def index_entries(documents: Iterable[DigestDocument], page: str) -> list[IndexEntry]:
+    """The index lines of one page (one per digest), found as `write` names its elements."""
+    ids = Ids()
+    entries = []
+    for digest, section_id in _walk(documents, ids):
+        papers = [
+            (paper, ids.paper(paper, position)) for position, paper in enumerate(digest.papers, 1)
+        ]
+        ranked = sorted(papers, key=_by_votes)[:TOP_PAPERS]
+        top = tuple(TopPaper(paper.title, paper.votes, element_id) for paper, element_id in ranked)
+        date = digest.date.isoformat() if digest.date else None
+        entries.append(IndexEntry(date, page, section_id, len(papers), top))
+    return entries
+
+
+def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
+    """`index.html`: every day, newest first, with its paper count and most voted papers."""
+    days = sorted(entries, key=lambda entry: entry.date or "", reverse=True)
+    total = sum(entry.papers for entry in days)
+    out.write(_head("Daily Papers", media=False))
+    out.write(
+        "<header>\n<h1>Daily Papers</h1>\n"
+        f'<p class="count">{_count(len(days), "day")}, {_count(total, "paper")}</p>\n'
+        '</header>\n<main>\n<ol class="days">\n'
+    )
+    for day in days:
+        page = escape(quote(day.page))
+        name = escape(day.date or "Undated papers")
+        out.write(
+            f'<li class="day">\n<h2><a href="{page}#{escape(day.section_id)}">{name}</a></h2>\n'
+            f'<p class="count">{_count(day.papers, "paper")}</p>\n'
+        )
+        if day.top:
+            out.write('<ol class="top">\n')
+            for paper in day.top:
+                votes = "" if paper.votes is None else f" ({_count(paper.votes, 'vote')})"
+                link = f'<a href="{page}#{escape(paper.element_id)}">{escape(paper.title)}</a>'
+                out.write(f"<li>{link}{votes}</li>\n")
+            out.write("</ol>\n")
+        out.write("</li>\n")
+    out.write("</ol>\n</main>\n</body>\n</html>\n")
