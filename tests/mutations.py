@@ -286,6 +286,15 @@ def undecodable(data: bytes) -> bool:
         return True
 
 
+def first_bad_byte(data: bytes) -> int:
+    """The offset DK001 must name: the first byte Python's decoder refuses, else the first NUL."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return data.index(b"\x00")
+
+
 def check_bytes(data: bytes) -> DigestDocument | None:
     """Every property a digest input must keep, whatever its bytes. Returns the document, or
     None when the bytes are rightly refused (DK001)."""
@@ -297,6 +306,7 @@ def check_bytes(data: bytes) -> DigestDocument | None:
         assert diag.code == "DK001", diag
         assert 1 <= diag.line <= data.count(b"\n") + 1, diag
         assert diag.col >= 1, diag
+        assert f"at byte offset {first_bad_byte(data)}" in diag.message, diag
         _check_strict(data, refused=True)
         return None
     assert not undecodable(data)
