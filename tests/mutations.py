@@ -312,6 +312,7 @@ def check_bytes(data: bytes) -> DigestDocument | None:
     assert not undecodable(data)
     text = data.decode("utf-8")
     check_positions(doc, text)
+    assert unreported_lines(doc) == []
     _check_strict(data, refused=bool(doc.errors))
     check_writers(doc, text)
     return doc
@@ -337,6 +338,55 @@ def check_positions(doc: DigestDocument, text: str) -> None:
         assert d.code in RULES, d
         assert 1 <= d.line <= len(lines), (d, len(lines))
         assert 1 <= d.col <= len(lines[d.line - 1]) + 1, d
+
+
+def unreported_lines(doc: DigestDocument) -> list[int]:
+    """Non-blank lines inside digests that reached no field and that no diagnostic names.
+
+    A line counts as reported when a DK112 names it, when it belongs to the lines a DK209 or
+    DK212 names (a repeated meta line or HTML block: the named line and the non-blank lines
+    right after it), or when it follows a DK111 heading of the same block (those lines are kept
+    verbatim with the heading). Preambles and epilogues are surrounding Markdown, not skipped.
+    """
+    at = {(d.code, d.line) for d in doc.diagnostics}
+    orphan_headings = sorted(d.line for d in doc.diagnostics if d.code == "DK111")
+    kept = sorted(d.line for d in doc.diagnostics if d.code in ("DK209", "DK212"))
+
+    def reported(line: int, chunk_start: int, block_start: int, content: list[str]) -> bool:
+        def run_from(first: int) -> bool:  # no blank line between `first` and `line`
+            return all(content[i - 1].strip(" \t") for i in range(first, line + 1))
+
+        return (
+            ("DK112", line) in at
+            or any(chunk_start <= r <= line and run_from(r) for r in kept)
+            or any(block_start < h <= line for h in orphan_headings)
+        )
+
+    missing: list[int] = []
+    for digest in doc.digests:
+        layout = digest._layout
+        if layout is not None:
+            start, stop = layout.head
+            for index in range(start, stop):
+                line = index + 1
+                block = layout.heading + 1 if layout.heading is not None else 0
+                content = layout.source.content
+                if content[index].strip(" \t") and not reported(line, line, block, content):
+                    missing.append(line)
+        for paper in digest.papers:
+            playout = paper._layout
+            assert playout is not None
+            for role, start, stop in playout.chunks:
+                if role != "gap":
+                    continue
+                for index in range(start, stop):
+                    if not playout.source.content[index].strip(" \t"):
+                        continue
+                    if not reported(
+                        index + 1, start + 1, playout.chunks[0][1] + 1, playout.source.content
+                    ):
+                        missing.append(index + 1)
+    return missing
 
 
 def layout_only(doc: DigestDocument) -> bool:
