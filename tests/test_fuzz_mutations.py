@@ -24,6 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import digestkit
+from digestkit.writers import markdown
+
 from . import mutations
 from .conftest import FIXTURES
 from .strategies import PROFILE
@@ -105,3 +108,16 @@ def test_mutated_digests_keep_every_property(
     assert stats["refused_dk001"] > 0
     assert stats["with_errors"] > 0
     assert stats["examples"] - stats["refused_dk001"] > stats["examples"] // 2
+
+
+# -- regressions found by fuzzing (each failed before its fix) ----------------------------------
+
+
+def test_undated_heading_ending_in_cr_is_canonical_after_one_pass() -> None:
+    # atheris: `## Daily Papers (...)- ot\r\r\n` (a CRLF line with one more `\r`). Canonical
+    # output wrote the heading with its `\r`, which read back as a CRLF ending, so a second
+    # `fmt` changed the file again.
+    text = "## Daily Papers (soon)\r\r\n\n### [T](https://arxiv.org/abs/2401.00001)\n"
+    once = markdown.canonical(digestkit.parse(text))
+    assert markdown.canonical(digestkit.parse(once)) == once
+    assert mutations.check_bytes(text.encode()) is not None
