@@ -152,6 +152,10 @@ def test_malformed_label_is_the_only_dk301(corpus_documents: dict[Path, DigestDo
         ("*emphasis* only", None, "*emphasis* only", True),
         ("**A *b***: c", None, "**A *b***: c", True),
         ("* not a label: x", None, "* not a label: x", True),
+        # A non-canonical lead-in over MAX_LEAD_IN characters is not read as a label (speed).
+        ("**" + "k" * 495 + ":** x", "k" * 495, "x", True),
+        ("**" + "k" * 496 + ":** x", None, "**" + "k" * 496 + ":** x", True),
+        ("***" + "k" * 1000 + "***: x", "k" * 1000, "x", True),
     ],
 )
 def test_split_label(text: str, label: str | None, rest: str, balanced: bool) -> None:

@@ -33,7 +33,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             data = read_bytes(item)
             document = parse_bytes(data, path=item.name)
             refuse_unformattable(document)
-            text = canonical(document)
+            text = encode_like(canonical(document), data, args.newline, args.bom)
             if parse(text) != document:
                 raise BadInput(
                     "not reformatted: the canonical form would not read back as the "
@@ -72,6 +72,22 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         verb = "would be reformatted" if dry else "reformatted"
         print(f"{plural(changed, 'file')} {verb}, {unchanged} already formatted", file=sys.stderr)
     return 1 if failed or (dry and changed) else 0
+
+
+def encode_like(text: str, data: bytes, newline: str = "keep", bom: str = "keep") -> str:
+    """The canonical text (LF, no BOM) in the source's line endings and BOM, unless asked
+    otherwise. `keep` takes the style of the source's first line break, as black does."""
+    first_break = data.find(b"\n")
+    keeps_crlf = first_break > 0 and data[first_break - 1] == 0x0D
+    if newline == "crlf" or (newline == "keep" and keeps_crlf):
+        text = text.replace("\n", "\r\n")
+    # canonical() itself writes a BOM when the preamble starts with U+FEFF; that one stays.
+    had_bom = data.startswith(b"\xef\xbb\xbf")
+    if (bom == "add" or (bom == "keep" and had_bom)) and not text.startswith("\ufeff"):
+        text = "\ufeff" + text
+    elif bom == "remove" and text.startswith("\ufeff") and not text.startswith("\ufeff\ufeff"):
+        text = text[1:]
+    return text
 
 
 def refuse_unformattable(document: DigestDocument) -> None:

@@ -325,6 +325,19 @@ examples:
     sub.add_argument(
         "--diff", action="store_true", help="write nothing; print a unified diff of the changes"
     )
+    sub.add_argument(
+        "--newline",
+        choices=("keep", "lf", "crlf"),
+        default="keep",
+        help="line endings: keep the file's (its first line break's), or write LF or CRLF "
+        "(default: keep)",
+    )
+    sub.add_argument(
+        "--bom",
+        choices=("keep", "add", "remove"),
+        default="keep",
+        help="UTF-8 byte order mark: keep the file's, add or remove it (default: keep)",
+    )
 
 
 def add_diff(commands: Any) -> None:

@@ -66,12 +66,13 @@ def from_bytes(data: bytes, path: str | None = None) -> Source:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        message = f"invalid UTF-8 byte 0x{data[exc.start]:02x}"
+        message = f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}"
         raise DigestError([_position(data, exc.start, path, message)]) from None
     nul = text.find("\x00")
     if nul >= 0:
-        message = "NUL byte: this is a binary file, not a digest"
-        raise DigestError([_position(data, len(text[:nul].encode()), path, message)])
+        offset = len(text[:nul].encode())
+        message = f"NUL byte at byte offset {offset}: this is a binary file, not a digest"
+        raise DigestError([_position(data, offset, path, message)])
     return from_text(text, path, data)
 
 

@@ -92,7 +92,8 @@ def digest_heading_line(digest: DailyDigest) -> str:
         return f"## Daily Papers ({digest.date.isoformat()})\n"
     layout = digest._layout
     if layout is not None and layout.heading is not None:
-        return layout.source.content[layout.heading] + "\n"
+        # A `\r` left at the end (`\r\r\n` in the source) would read back as a CRLF ending.
+        return layout.source.content[layout.heading].rstrip("\r") + "\n"
     return ""
 
 

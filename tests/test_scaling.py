@@ -1,0 +1,251 @@
+"""No super-linear blow-ups: parse time and memory grow at most linearly with the input.
+
+Every check compares two measurements of the same run, never a time against a constant:
+
+* the corpus at 1x, 4x and 16x (a fixed subset, every SUBSET_STEP-th file, about 1.6 MB at 1x,
+  so that 16x stays near 25 MB; the full corpus at 16x would be ~150 MB of text and several GB
+  of models, too much for CI): time(kx) / time(1x) <= k * SLACK, tracemalloc peak likewise;
+* streaming conversion of 1 and 4 copies of the subset: peak memory stays flat;
+* pathological inputs at a quarter of their size and at full size: time(4x) / time(1x) <=
+  4 * SLACK, and at full size time <= ORDINARY_FACTOR * time(ordinary digest text of the same
+  size), so a slow constant cannot hide behind a linear curve either.
+
+Timings are the minimum of several runs (the least disturbed one) with generous slack, so the
+module holds on a loaded 2-core machine; a quadratic step at these sizes would be off by 100x.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import digestkit
+from digestkit import DigestDocument
+from digestkit.fields import LITERAL_LIMIT
+
+pytestmark = pytest.mark.corpus
+
+SLACK = 2.0
+"""Allowed excess over linear growth (noise, cache effects, the DK113 duplicate index)."""
+ORDINARY_FACTOR = 10.0
+"""How much slower than ordinary digest text of the same size a pathological input may be."""
+FLOOR = 0.01
+"""Seconds added to every limit: timer and scheduler noise on inputs that parse in a few ms."""
+BYTES_PER_BYTE = 150
+"""Peak memory per input byte allowed for any input. The costliest measured: a malformed 2 MB
+`Authors:` list literal (~92 B/B while Python's parser builds its tree before failing) and
+100,000 one-line summary items (~46 B/B: a model, a chunk and list entries per 20-byte line).
+The corpus subset takes ~17 B/B."""
+RUNS = 3
+SUBSET_STEP = 6
+
+HEAD = b"## Daily Papers (2024-01-01)\n\n### [T](https://arxiv.org/abs/2401.00001)\n\n"
+
+
+def best_time(data: bytes, runs: int = RUNS) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        digestkit.parse_bytes(data)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory(action: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@cache
+def subset_files(root: Path) -> tuple[bytes, ...]:
+    files = sorted(root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9].md"))
+    return tuple(path.read_bytes() for path in files[::SUBSET_STEP])
+
+
+@pytest.fixture(scope="module")
+def subset(corpus: list[Path]) -> tuple[bytes, ...]:
+    files = subset_files(corpus[0].parents[2])
+    assert 1_000_000 < sum(map(len, files)) < 4_000_000
+    return files
+
+
+def ordinary(subset: tuple[bytes, ...], size: int) -> bytes:
+    """Real digest text of about `size` bytes, cut at a line end."""
+    one = b"".join(subset)
+    data = one * (size // len(one) + 1)
+    return data[: data.rfind(b"\n", 0, size) + 1]
+
+
+# -- the corpus at 1x, 4x, 16x ---------------------------------------------------------------
+
+
+def test_parse_time_grows_linearly_with_the_corpus(subset: tuple[bytes, ...]) -> None:
+    one = b"".join(subset)
+    times = {k: best_time(one * k) for k in (1, 4, 16)}
+    assert times[4] <= 4 * SLACK * times[1] + FLOOR, times
+    assert times[16] <= 16 * SLACK * times[1] + FLOOR, times
+
+
+def test_parse_memory_grows_linearly_with_the_corpus(subset: tuple[bytes, ...]) -> None:
+    one = b"".join(subset)
+
+    def parse(copies: int) -> Callable[[], object]:
+        return lambda: digestkit.parse_bytes(one * copies)
+
+    peaks = {k: peak_memory(parse(k)) for k in (1, 4)}
+    assert peaks[4] <= 4 * SLACK * peaks[1], peaks
+    # Bounded per byte, too: the models of a digest are a small multiple of its text.
+    assert peaks[4] <= 30 * len(one) * 4, peaks
+
+
+class _Discard(io.StringIO):
+    """A text stream that keeps nothing, so only the converter's own memory is measured."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "markdown"])
+def test_streaming_conversion_memory_stays_flat(subset: tuple[bytes, ...], fmt: str) -> None:
+    # `digestkit convert` feeds writers a generator of parsed files; memory is one document.
+    def convert(copies: int) -> None:
+        documents: Iterator[DigestDocument] = (
+            digestkit.parse_bytes(data) for _ in range(copies) for data in subset
+        )
+        digestkit.dump(documents, _Discard(), fmt)
+
+    one, four = peak_memory(lambda: convert(1)), peak_memory(lambda: convert(4))
+    assert four <= 1.5 * one, (one, four)
+
+
+# -- pathological inputs -------------------------------------------------------------------------
+
+
+def _authors(n: int) -> bytes:
+    return b", ".join(b"Author Number%d" % i for i in range(n))
+
+
+def _authors_list(n: int, tail: bytes = b"") -> bytes:
+    return b"[" + b", ".join(b"'Author Number%d'" % i for i in range(n)) + tail + b"]"
+
+
+# name -> (builder of an input with a size parameter n, full n). Full sizes are the issue's.
+PATHOLOGICAL: dict[str, tuple[Callable[[int], bytes], int]] = {
+    "5 MB summary line": (lambda n: HEAD + b"- " + b"word " * (n // 5) + b"\n", 5_000_000),
+    "5 MB text line": (lambda n: HEAD + b"x" * n + b"\n", 5_000_000),
+    "5 MB title": (
+        lambda n: HEAD[:30] + b"### [" + b"a](b) " * (n // 6) + b"](u)\n",
+        5_000_000,
+    ),
+    "100,000 [ in a title": (lambda n: HEAD[:30] + b"### [" + b"[" * n + b"](u)\n", 100_000),
+    "10,000 nested list levels on one line": (lambda n: HEAD + b"- " * n + b"x\n", 10_000),
+    "1,000 nested list levels by indentation": (
+        lambda n: HEAD + b"- x\n" + b"".join(b"  " * i + b"- x\n" for i in range(1, n)),
+        1_000,
+    ),
+    "100,000 authors on one line": (lambda n: HEAD + b"Authors: " + _authors(n) + b"\n", 100_000),
+    "100,000 authors as a list": (
+        lambda n: HEAD + b"Authors: " + _authors_list(n) + b"\n",
+        100_000,
+    ),
+    "100,000 authors in a broken list": (
+        lambda n: HEAD + b"Authors: " + _authors_list(n, b",, ") + b"\n",
+        100_000,
+    ),
+    "unterminated <video with 1 MB of lines": (
+        lambda n: HEAD + b"<video\n" + b"a line of the html block\n" * (n // 25),
+        1_000_000,
+    ),
+    "unterminated <!-- with 1 MB of lines": (
+        lambda n: HEAD + b"<!--\n" + b"a line of the html block\n" * (n // 25),
+        1_000_000,
+    ),
+    "100,000 nested <div>": (
+        lambda n: HEAD + b"<div>" * n + b"<video src='v.mp4'>" + b"</div>" * n + b"\n",
+        100_000,
+    ),
+    "1 MB label": (lambda n: HEAD + b"- ***" + b"L" * n + b"***: x\n", 1_000_000),
+    "1 MB unclosed label": (lambda n: HEAD + b"- **" + b"L" * n + b": x\n", 1_000_000),
+    "label lead-in of 100,000 delimiters": (lambda n: HEAD + b"- " + b"*a" * n + b": x\n", 100_000),
+    "100,000 summary items": (lambda n: HEAD + b"- ***L***: the item\n" * n, 100_000),
+    "5 MB Vote line": (lambda n: HEAD + b"Vote: " + b"9" * n + b"\n", 5_000_000),
+    # The active-content scan (DK220-DK223): findings by the thousand on one line, a tag that
+    # never closes, a quote that never closes, link targets end to end.
+    "100,000 <script> tags on one line, some in code spans": (
+        lambda n: HEAD + b"- " + b"`<script>` x <script> " * (n // 2) + b"\n",
+        100_000,
+    ),
+    "100,000 javascript: links on one line": (
+        lambda n: HEAD + b"- " + b"[x](javascript:a) " * n + b"\n",
+        100_000,
+    ),
+    "unclosed tag with 1 MB of attributes": (
+        lambda n: HEAD + b"- <a " + b"onx=1 " * (n // 6) + b"\n",
+        1_000_000,
+    ),
+    "unclosed quote in a tag with 1 MB after it": (
+        lambda n: HEAD + b'- <a href="' + b"<b onclick=x> " * (n // 14) + b"\n",
+        1_000_000,
+    ),
+    "100,000 link targets end to end": (lambda n: HEAD + b"- " + b"](" * n + b"\n", 100_000),
+}
+MANY_PAPERS = 20_000
+"""Papers are the costliest unit (a model and up to four diagnostics each): linear only."""
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_input_parses_in_linear_time(name: str, subset: tuple[bytes, ...]) -> None:
+    build, full = PATHOLOGICAL[name]
+    small, large = build(full // 4), build(full)
+    growth = len(large) / len(small)  # about 4, except where size is not linear in n
+    t_small, t_large = best_time(small), best_time(large)
+    assert t_large <= growth * SLACK * t_small + FLOOR, (t_small, t_large, growth)
+    t_ordinary = best_time(ordinary(subset, len(large)))
+    assert t_large <= ORDINARY_FACTOR * t_ordinary + FLOOR, (t_large, t_ordinary, len(large))
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_input_parses_in_linear_memory(name: str) -> None:
+    build, full = PATHOLOGICAL[name]
+    small, large = build(full // 4), build(full)
+    p_small = peak_memory(lambda: digestkit.parse_bytes(small))
+    p_large = peak_memory(lambda: digestkit.parse_bytes(large))
+    growth = len(large) / len(small)
+    assert p_large <= growth * SLACK * p_small, (p_small, p_large, growth)
+    assert p_large <= BYTES_PER_BYTE * len(large) + 1_000_000, (p_large, len(large))
+
+
+def test_many_papers_parse_in_linear_time() -> None:
+    def build(n: int) -> bytes:
+        papers = b"".join(
+            b"### [Paper %d](https://arxiv.org/abs/2401.%05d)\n\n- point\n\n" % (i, i)
+            for i in range(n)
+        )
+        return HEAD[:30] + papers
+
+    t_small, t_large = best_time(build(MANY_PAPERS // 4)), best_time(build(MANY_PAPERS))
+    assert t_large <= 4 * SLACK * t_small + FLOOR, (t_small, t_large)
+
+
+def test_long_malformed_author_list_is_split_without_pythons_parser() -> None:
+    # Found by this module: a malformed 2 MB list literal went through ast.literal_eval,
+    # 200 MB and 7x ordinary text. Over LITERAL_LIMIT it is split on commas directly.
+    line = HEAD + b"Authors: " + _authors_list(20_000, b', "x\\"y"') + b"\n"
+    assert len(line) > LITERAL_LIMIT
+    doc = digestkit.parse_bytes(line)
+    assert len(doc.papers[0].authors) == 20_001
+    assert doc.papers[0].authors[:2] == ["Author Number0", "Author Number1"]
+    assert "DK213" in {d.code for d in doc.diagnostics}
