@@ -55,3 +55,33 @@ def test_every_format_refuses_an_unknown_option_with_format_error(name: str) -> 
     document = digestkit.parse(DIGEST)
     with pytest.raises(digestkit.FormatError, match=rf"{name}.*'no_such_option'"):
         digestkit.dumps(document, name, no_such_option=True)
+
+
+def test_trivia_names_list_every_trivia_attribute() -> None:
+    """`DigestModel.__setattr__` routes these names straight to their descriptors."""
+    from digestkit import models
+
+    found = {
+        name
+        for model in (models.Paper, models.DailyDigest, models.DigestDocument)
+        for name, value in vars(model).items()
+        if isinstance(value, models.Trivia)
+    }
+    assert found == models.TRIVIA_NAMES
+    assert not models.Paper.__private_attributes__  # no per-instance PrivateAttr set-up
+
+
+def test_trivia_survives_copies_and_is_not_data() -> None:
+    import copy
+    import pickle
+
+    doc = digestkit.parse(
+        "## Daily Papers (2024-01-02)\n\n### [T](https://arxiv.org/abs/2401.00001)\n"
+    )
+    for clone in (copy.deepcopy(doc), pickle.loads(pickle.dumps(doc)), doc.model_copy(deep=True)):
+        assert clone.papers[0].line == 3 and clone.diagnostics == doc.diagnostics
+        assert digestkit.dumps(clone, "markdown") == digestkit.dumps(doc, "markdown")
+    assert "_layout" not in doc.model_dump_json() and doc == digestkit.loads(doc.model_dump_json())
+    built = digestkit.DigestDocument()
+    built._diagnostics.append(doc.diagnostics[0])  # a mutable default persists
+    assert built.diagnostics == [doc.diagnostics[0]]

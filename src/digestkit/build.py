@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from . import fields
-from .active import find_active, script_scheme
+from .active import find_active
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
 from .models import DigestDocument, arxiv_id_from_url
@@ -199,7 +199,6 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
     path_date = _date_from_path(source.path)
     first_seen: dict[str, int] = {}
-    script_media: list[PaperBlock] = []  # candidates: media URLs that are not plain web URLs
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         if heading is not None and not model.papers:
@@ -216,11 +215,8 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
                 first_seen[url] = index + 1
             if arxiv_id_from_url(url) is None:
                 walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
-            media = block.values["media"]
-            if media is not None and not media["url"].startswith(("https://", "/")):
-                script_media.append(block)
     _control_characters(walk)
-    _active_content(walk, script_media)
+    _active_content(walk)
 
 
 def _date_from_path(path: str | None) -> str | None:
@@ -228,10 +224,9 @@ def _date_from_path(path: str | None) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
-def _active_content(walk: _Walk, candidates: list[PaperBlock]) -> None:
-    """DK220-DK223 wherever they occur in the text, and a media URL with a script scheme that
-    no link syntax shows (the bare `[Watch Video]url` form)."""
-    flagged: set[int] = set()
+def _active_content(walk: _Walk) -> None:
+    """DK220-DK223 wherever they occur in the text (the bare `[Watch Video]url` form, which no
+    link syntax shows, is checked where it is read)."""
     starts: list[int] = []  # each line's offset in the text, computed on the first finding
     for finding in find_active(walk.source.text):
         if not starts:
@@ -239,15 +234,7 @@ def _active_content(walk: _Walk, candidates: list[PaperBlock]) -> None:
                 itertools.accumulate((len(line) + 1 for line in walk.source.lines), initial=0)
             )
         index = bisect.bisect_right(starts, finding.offset) - 1
-        flagged.add(index)
         walk.diag(finding.code, finding.message, index, finding.offset - starts[index] + 1)
-    for block in candidates:
-        media = block.values["media"]
-        if media is None or not (scheme := script_scheme(media["url"])):
-            continue
-        index = next(chunk[1] for chunk in block.chunks if chunk[0] == "media")
-        if index not in flagged:
-            walk.diag("DK222", f"`{scheme}` media URL", index)
 
 
 def _control_characters(walk: _Walk) -> None:

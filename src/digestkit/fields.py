@@ -49,7 +49,8 @@ def paper_heading(line: str) -> Heading | None:
             return None
     elif _WHITESPACE.search(url):
         return None
-    return Heading(unescape(body[1:cut]), url)
+    title = body[1:cut]
+    return Heading(unescape(title) if "\\" in title else title, url)
 
 
 def digest_date(line: str) -> tuple[dt.date | None, str | None]:
@@ -79,10 +80,8 @@ def authors(line: str) -> tuple[list[str], bool]:
 
     Returns the names and whether a list literal was malformed (then split on commas)."""
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
-    return _author_names(unescape(value))  # the writer escapes the whole value
-
-
-def _author_names(value: str) -> tuple[list[str], bool]:
+    if "\\" in value:
+        value = unescape(value)  # the writer escapes the whole value
     if value.startswith("[") and value.endswith("]"):
         if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
             return _clean(value[2:-2].split("', '"), careful=True), False

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, Literal, TypeVar, overload
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     computed_field,
 )
 
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout
+
+T = TypeVar("T")
 
 _ARXIV_ID = re.compile(
     r"https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/"
@@ -50,6 +52,54 @@ AuthorName = Annotated[
 Label = Annotated[str, StringConstraints(pattern=r"^[^\s*\x1c-\x1f](?:[^\n*]*[^\s*\x1c-\x1f])?$")]
 
 
+class Trivia(Generic[T]):
+    """A private per-instance value (layout, diagnostics) kept in `__pydantic_private__`.
+
+    pydantic's `PrivateAttr` initialises every instance's private values in Python as the model
+    is validated (1.3 us a model: 7 ms of a corpus parse, a twentieth of it). Trivia is set
+    only on parsed models and read with a default, so it costs nothing until used. Copies and
+    pickles keep it, as pydantic copies `__pydantic_private__`; it takes no part in equality,
+    JSON or the schema.
+    """
+
+    def __init__(self, factory: Callable[[], T]):
+        self.factory = factory
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, model: None, owner: type | None = None) -> Trivia[T]: ...
+    @overload
+    def __get__(self, model: BaseModel, owner: type | None = None) -> T: ...
+    def __get__(self, model: BaseModel | None, owner: type | None = None) -> T | Trivia[T]:
+        if model is None:
+            return self
+        private = model.__pydantic_private__
+        if private is not None and self.name in private:
+            value: T = private[self.name]
+            return value
+        value = self.factory()
+        self.__set__(model, value)  # a mutable default must persist, as PrivateAttr's does
+        return value
+
+    def __set__(self, model: BaseModel, value: T) -> None:
+        private = model.__pydantic_private__
+        if private is None:
+            object.__setattr__(model, "__pydantic_private__", {self.name: value})
+        else:
+            private[self.name] = value
+
+
+TRIVIA_NAMES = frozenset({"_layout", "_diagnostics"})
+"""The `Trivia` attributes of the models below (a test checks the list)."""
+
+
+def _none() -> None:
+    return None
+
+
 def _end_with_newline(text: str) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
 
@@ -57,7 +107,13 @@ def _end_with_newline(text: str) -> str:
 class DigestModel(BaseModel):
     """Base of every model: equality is data equality (fields only, not positions or layout)."""
 
-    model_config = ConfigDict(extra="ignore", validate_default=False)
+    model_config = ConfigDict(extra="ignore", validate_default=False, ignored_types=(Trivia,))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in TRIVIA_NAMES:
+            object.__setattr__(self, name, value)  # straight to the descriptor
+        else:
+            super().__setattr__(name, value)
 
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
@@ -109,7 +165,7 @@ class Paper(DigestModel):
         default_factory=list, description="The summary bullets in file order."
     )
 
-    _layout: PaperLayout | None = PrivateAttr(default=None)
+    _layout: Trivia[PaperLayout | None] = Trivia(_none)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -140,7 +196,7 @@ class DailyDigest(DigestModel):
         description="Markdown after the papers that starts with another `#`/`##` heading.",
     )
 
-    _layout: DigestLayout | None = PrivateAttr(default=None)
+    _layout: Trivia[DigestLayout | None] = Trivia(_none)
 
 
 class DigestDocument(DigestModel):
@@ -153,8 +209,8 @@ class DigestDocument(DigestModel):
         default="", description="Markdown before the first digest heading, verbatim."
     )
 
-    _diagnostics: list[Diagnostic] = PrivateAttr(default_factory=list)
-    _layout: DocumentLayout | None = PrivateAttr(default=None)
+    _diagnostics: Trivia[list[Diagnostic]] = Trivia(list)
+    _layout: Trivia[DocumentLayout | None] = Trivia(_none)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

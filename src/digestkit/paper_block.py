@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import fields
+from .active import script_scheme
 from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role
@@ -171,6 +172,8 @@ class PaperBlock:
             if url is None:
                 self.unplaced(index, "`[Watch Video]` without a URL")
                 return None, index + 1
+            if line[13:14] != "(" and (scheme := script_scheme(url)):  # the bare form
+                self._warn("DK222", f"`{scheme}` media URL", index)
             stop = index + 1
             if stop < len(self.kinds) and self.kinds[stop] == "html":
                 embed = fields.html_media(self.lines[stop])
