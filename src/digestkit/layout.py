@@ -1,9 +1,9 @@
 """Format trivia kept beside the models so the Markdown writer can give a file back byte for byte.
 
-Like tomlkit's `Trivia`, this is held in private attributes: it never reaches JSON, CSV or the
-schema and takes no part in equality. A paper's source is cut into chunks, each tagged with the
-field it renders (or `gap` for blank and unplaced lines), plus a snapshot of the field values at
-parse time: the writer re-renders only the chunks whose field changed since.
+Like tomlkit's `Trivia`, this is held in pydantic's private storage: it never reaches JSON,
+CSV or the schema and takes no part in equality. A paper's source is cut into chunks, each
+tagged with the field it renders (or `gap` for blank and unplaced lines), plus a snapshot of
+the field values at parse time: the writer re-renders only the chunks whose field changed since.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The typed models users read and write: data only.
 
 Formatting trivia (raw lines, blank runs, label style), source positions and diagnostics live in
-private attributes, so they never reach JSON, CSV or the schema, and equality compares data only.
+private storage (`Trivia`), so they never reach JSON, CSV or the schema, and equality compares
+data only.
 """
 
 from __future__ import annotations
