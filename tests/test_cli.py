@@ -22,6 +22,7 @@ import pytest
 import digestkit
 from digestkit import cli
 
+from .conftest import FIXTURES
 from .test_report import DIAGNOSTICS_SCHEMA, GITHUB_LINE, SARIF_SCHEMA
 
 DATA = Path(__file__).resolve().parent / "data" / "cli"
@@ -786,3 +787,21 @@ def test_a_run_whose_every_input_failed_writes_nothing(fmt: str, tmp_path: Path)
     assert result.returncode == 1
     assert result.stdout == b""
     assert "missing.md" in one_error_line(result, "missing.md")
+
+
+def test_convert_split_strips_two_part_extensions(tmp_path: Path) -> None:
+    """`day.hf.json` -> `day.md` -> `day.hf.json`: the whole `.hf.json` is the extension."""
+    api = tmp_path / "in" / "day.hf.json"
+    api.parent.mkdir()
+    api.write_bytes((FIXTURES / "hf" / "daily_papers.json").read_bytes())
+    md = run("convert", api, "--split", tmp_path / "md", "--to", "md")
+    assert md.returncode == 0, err(md)
+    assert [p.name for p in (tmp_path / "md").iterdir()] == ["day.md"]
+    back = run(
+        "convert", tmp_path / "md" / "day.md", "--split", tmp_path / "api", "--to", "hf-json"
+    )
+    assert back.returncode == 0, err(back)
+    assert [p.name for p in (tmp_path / "api").iterdir()] == ["day.hf.json"]
+    notes = write(tmp_path / "notes.v2.md", DAY5.read_bytes())
+    assert run("convert", notes, "--split", tmp_path / "j", "--to", "json").returncode == 0
+    assert [p.name for p in (tmp_path / "j").iterdir()] == ["notes.v2.json"]

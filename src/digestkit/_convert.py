@@ -20,7 +20,7 @@ from ._cli_common import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from pathlib import Path, PurePath
 
     from ._files import Input
     from .models import DigestDocument
@@ -232,6 +232,18 @@ class NothingConverted(Exception):
     """Every input failed: write no output, and keep an existing `-o` file as it was."""
 
 
+def output_stem(relative: PurePath) -> PurePath:
+    """The input's path without its extension, a two-part one (`.hf.json`) included, so that
+    `day.hf.json` converts to `day.md` and back to `day.hf.json`, not `day.hf.hf.json`."""
+    from .writers import FORMATS
+
+    name = relative.name.lower()
+    for fmt in FORMATS.values():
+        if fmt.extension.count(".") > 1 and name.endswith(fmt.extension):
+            return relative.with_name(relative.name[: -len(fmt.extension)])
+    return relative.with_suffix("")
+
+
 def split(
     run: Conversion, directory: str, fmt: Format, writer: Any, options: dict[str, Any]
 ) -> None:
@@ -251,7 +263,8 @@ def split(
     if index_name is not None:
         written[Path(directory, index_name)] = "the site index"
     for item in run.inputs:
-        target = Path(directory, item.relative).with_suffix(fmt.extension)
+        stem = output_stem(item.relative)
+        target = Path(directory, stem.with_name(stem.name + fmt.extension))
         if target in written:
             run.fail(f"{item.name}: {target} is already the output of {written[target]}")
             continue
