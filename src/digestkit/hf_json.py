@@ -239,6 +239,8 @@ class _Reader:
                 array_at,
             )
         if None in days:
+            # One file-level finding says it all: drop each entry's DK510.
+            self.diagnostics = [d for d in self.diagnostics if d.code != "DK510"]
             self.report("DK512", "no entry has a featured date: pass the date", array_at)
         document = DigestDocument(
             digests=[DailyDigest(date=day, papers=papers) for day, papers in days.items()]
@@ -394,7 +396,9 @@ class _Fields:
             if day is not None:
                 return day
             self.wrong_type(name, value)
-        self.report("DK510", "no featured date (`publishedAt`); put with the entry before it")
+        self.report(
+            "DK510", "no featured date (`publishedAt`); it joins the digest of the entry before it"
+        )
         return None
 
 
