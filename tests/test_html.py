@@ -414,3 +414,38 @@ def test_summary_image_inside_a_link_does_not_nest_links() -> None:
     )
     assert xpath(root, "//ul[@class='summary']//a/@href") == ["https://example.org/page"]
     assert string(root, "//ul[@class='summary']").strip() == "image: pic"
+
+
+def test_escape_skips_translation_only_for_text_it_would_not_change() -> None:
+    """`escape` translates only non-printable text: every character it maps must be one."""
+    from digestkit.writers._html_text import _CONTROL_PICTURES, escape
+
+    assert all(not chr(code).isprintable() for code in _CONTROL_PICTURES)
+    assert escape("a\x00b<\x7f\ufffe") == "a\u2400b&lt;\u2421\ufffd"
+
+
+@pytest.mark.corpus
+def test_plain_summary_items_render_as_mistune_renders_them(
+    corpus_documents: dict[Path, DigestDocument],
+) -> None:
+    """The writer skips mistune for plain items; on the corpus that changes no byte."""
+    from digestkit.writers._html_text import escape, is_plain, summary_markdown
+    from digestkit.writers.html import _unwrap_paragraph
+
+    markdown = summary_markdown()
+    texts = [
+        item.text for doc in corpus_documents.values() for p in doc.papers for item in p.summary
+    ]
+    plain = [text for text in texts if is_plain(text)]
+    assert len(plain) > 0.9 * len(texts)  # the shortcut is the common case
+    assert [t for t in plain if _unwrap_paragraph(markdown(t)) != escape(t)] == []
+
+
+@strategies.PROFILE
+@given(strategies.one_line())
+def test_plain_text_shortcut_agrees_with_mistune(text: str) -> None:
+    from digestkit.writers._html_text import escape, is_plain, summary_markdown
+    from digestkit.writers.html import _unwrap_paragraph
+
+    if is_plain(text):
+        assert _unwrap_paragraph(summary_markdown()(text)) == escape(text)

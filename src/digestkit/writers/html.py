@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from ..diagnostics import FormatError
 from ..models import DailyDigest, DigestDocument, Paper
-from ._html_text import MEDIA_SCHEMES, escape, safe_url, summary_markdown
+from ._html_text import MEDIA_SCHEMES, escape, is_plain, safe_url, summary_markdown
 
 INDEX_NAME = "index.html"
 """The site index `--split` writes next to the pages."""
@@ -169,7 +169,8 @@ def _summary(paper: Paper, markdown: Callable[[str], str]) -> str:
         return ""
     items = []
     for item in paper.summary:
-        body = _unwrap_paragraph(markdown(item.text))
+        text = item.text
+        body = escape(text) if is_plain(text) else _unwrap_paragraph(markdown(text))
         label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
         items.append(f"<li>{label}{body}</li>\n")
     lang = ' lang="ko"' if any(_HANGUL.search(item.text) for item in paper.summary) else ""
