@@ -7,7 +7,7 @@ import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._cli_common import (
     Abort,
@@ -37,38 +37,47 @@ def input_format(item: Input, requested: str | None) -> str:
     return inferred.name if inferred and inferred.readable else "markdown"
 
 
-WRITER_OPTIONS: dict[str, tuple[str, str]] = {
-    # argparse dest -> (the format that takes it, the flag as users type it)
-    "indent": ("json", "--indent"),
-    "compact": ("json", "--compact"),
-    "bom": ("csv", "--bom"),
-    "excel_safe": ("csv", "--excel-safe"),
-    "ascii": ("bibtex", "--ascii"),
-    "protect": ("bibtex", "--protect"),
-    "canonical": ("markdown", "--canonical"),
-    "no_media": ("html", "--no-media"),
+class WriterOption(NamedTuple):
+    """A format option on the command line: the format that takes it, the flag as users type
+    it, the writer's keyword, and the value to pass (the flag's own value unless fixed)."""
+
+    owner: str
+    flag: str
+    keyword: str
+    fixed: object = None
+    has_fixed: bool = False
+
+
+def _fixed(owner: str, flag: str, keyword: str, value: object) -> WriterOption:
+    return WriterOption(owner, flag, keyword, value, has_fixed=True)
+
+
+WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
+    "indent": WriterOption("json", "--indent", "indent"),
+    "compact": _fixed("json", "--compact", "indent", None),
+    "bom": WriterOption("csv", "--bom", "bom"),
+    "excel_safe": WriterOption("csv", "--excel-safe", "excel_safe"),
+    "ascii": WriterOption("bibtex", "--ascii", "ascii"),
+    "protect": WriterOption("bibtex", "--protect", "protect"),
+    "canonical": _fixed("markdown", "--canonical", "mode", "canonical"),
+    "no_media": _fixed("html", "--no-media", "media", False),
 }
 
 
 def writer_options(args: argparse.Namespace, fmt: Format) -> dict[str, Any]:
     """The options given on the command line, checked against the output format."""
     options: dict[str, Any] = {}
-    for dest, (owner, flag) in WRITER_OPTIONS.items():
+    given: dict[str, str] = {}  # keyword -> the flag that set it
+    for dest, option in WRITER_OPTIONS.items():
         value = getattr(args, dest)
         if value is None or value is False:
             continue
-        if owner != fmt.name:
-            raise UsageError(f"{flag} applies to {owner} output, not {fmt.name}")
-        if dest == "canonical":
-            options["mode"] = "canonical"
-        elif dest == "no_media":
-            options["media"] = False
-        elif dest == "compact":
-            if args.indent is not None:
-                raise UsageError("use either --indent N or --compact")
-            options["indent"] = None
-        else:
-            options[dest] = value
+        if option.owner != fmt.name:
+            raise UsageError(f"{option.flag} applies to {option.owner} output, not {fmt.name}")
+        if option.keyword in given:
+            raise UsageError(f"use either {given[option.keyword]} or {option.flag}")
+        given[option.keyword] = option.flag
+        options[option.keyword] = option.fixed if option.has_fixed else value
     return options
 
 

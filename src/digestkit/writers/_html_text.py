@@ -111,8 +111,8 @@ class SummaryRenderer(mistune.HTMLRenderer):
 # Text in which Markdown finds nothing to do: one line, no character that opens inline markup
 # (escapes, code, emphasis, links, images, HTML, entities), nothing at the start that opens a
 # block (heading, quote, list, thematic break, code, fence, HTML, link definition), no control
-# or line-separator character, no whitespace at either end (which Markdown would drop). 97% of corpus items; a test checks that
-# mistune renders every such corpus item as exactly its escaped text.
+# or line-separator character, no whitespace at either end (which Markdown would drop). That is
+# 97% of corpus items; a test checks that mistune renders each of them as its escaped text.
 _PLAIN = re.compile(
     r"[^\s#>+\-*_=0-9`~<\[\\&!|][^\\`*_\[\]<>!&~\x00-\x1f\x7f\x85\u2028\u2029]*(?<!\s)"
 )
