@@ -37,30 +37,28 @@ def input_format(item: Input, requested: str | None) -> str:
     return inferred.name if inferred and inferred.readable else "markdown"
 
 
+_GIVEN: Any = object()
+
+
 class WriterOption(NamedTuple):
     """A format option on the command line: the format that takes it, the flag as users type
-    it, the writer's keyword, and the value to pass (the flag's own value unless fixed)."""
+    it, the writer's keyword, and the value to pass (by default the flag's own value)."""
 
     owner: str
     flag: str
     keyword: str
-    fixed: object = None
-    has_fixed: bool = False
-
-
-def _fixed(owner: str, flag: str, keyword: str, value: object) -> WriterOption:
-    return WriterOption(owner, flag, keyword, value, has_fixed=True)
+    value: object = _GIVEN
 
 
 WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
     "indent": WriterOption("json", "--indent", "indent"),
-    "compact": _fixed("json", "--compact", "indent", None),
+    "compact": WriterOption("json", "--compact", "indent", None),
     "bom": WriterOption("csv", "--bom", "bom"),
     "excel_safe": WriterOption("csv", "--excel-safe", "excel_safe"),
     "ascii": WriterOption("bibtex", "--ascii", "ascii"),
     "protect": WriterOption("bibtex", "--protect", "protect"),
-    "canonical": _fixed("markdown", "--canonical", "mode", "canonical"),
-    "no_media": _fixed("html", "--no-media", "media", False),
+    "canonical": WriterOption("markdown", "--canonical", "mode", "canonical"),
+    "no_media": WriterOption("html", "--no-media", "media", False),
 }
 
 
@@ -77,7 +75,7 @@ def writer_options(args: argparse.Namespace, fmt: Format) -> dict[str, Any]:
         if option.keyword in given:
             raise UsageError(f"use either {given[option.keyword]} or {option.flag}")
         given[option.keyword] = option.flag
-        options[option.keyword] = option.fixed if option.has_fixed else value
+        options[option.keyword] = value if option.value is _GIVEN else option.value
     return options
 
 

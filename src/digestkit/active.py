@@ -62,13 +62,19 @@ def script_scheme(url: str) -> str | None:
     case), or None."""
     if url.startswith(("http", "/", "#")):
         return None  # the common case, decided without work
-    normal = html.unescape(url) if "&" in url else url
-    normal = normal.translate(_DROP_INSIDE).lstrip(_LEADING).lower()
+    normal = browser_url(html.unescape(url) if "&" in url else url).lower()
     return next((scheme for scheme in SCRIPT_SCHEMES if normal.startswith(scheme)), None)
 
 
-_DROP_INSIDE = str.maketrans("", "", "\t\n\r")
-_LEADING = "".join(chr(c) for c in range(0x21))
+def browser_url(url: str) -> str:
+    """`url` as a browser reads it before looking at its scheme (WHATWG URL parsing: TAB, CR
+    and LF removed anywhere, C0 controls and spaces stripped at both ends), so `java\tscript:`
+    is `javascript:`. The HTML writer's allow-list reads schemes the same way."""
+    return url.translate(_IGNORED_ANYWHERE).strip(_C0_AND_SPACE)
+
+
+_IGNORED_ANYWHERE = str.maketrans("", "", "\t\n\r")
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
 def find_active(text: str) -> Iterator[Finding]:

@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 import mistune
 
+from ..active import browser_url
+
 SITE = "https://huggingface.co/"
 """Relative media and paper URLs (`/avatars/x.svg`) come from Hugging Face pages (FORMAT.md)."""
 
@@ -23,11 +25,6 @@ MEDIA_SCHEMES = frozenset({"http", "https"})
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
-# What a browser ignores in a URL before reading its scheme (WHATWG URL: leading and trailing
-# C0 controls and spaces are stripped, tabs and newlines removed anywhere): `java\tscript:` is
-# still `javascript:`, so the scheme is read from the URL as the browser will see it.
-_IGNORED_ANYWHERE = str.maketrans("", "", "\t\n\r")
-_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 # Characters that are not allowed raw in HTML text or attributes (C0 controls other than TAB,
 # LF, FF and CR; DEL; and the noncharacters U+FFFE/U+FFFF) are shown as visible stand-ins, so
 # the page stays well-formed and nothing disappears silently.
@@ -50,7 +47,7 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
     Relative URLs are resolved against huggingface.co, where the digests' relative media paths
     point; `javascript:`, `data:`, `file:` and every other scheme give None.
     """
-    cleaned = url.translate(_IGNORED_ANYWHERE).strip(_C0_AND_SPACE)
+    cleaned = browser_url(url)  # the scheme as the browser will read it
     if not cleaned or cleaned.startswith("#"):
         return None
     match = _SCHEME.match(cleaned)
