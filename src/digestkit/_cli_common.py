@@ -24,8 +24,11 @@ class Abort(Exception):
 
 
 def error(message: str) -> None:
-    """One line on stderr; `tqdm.write` keeps it clear of a progress bar when one is shown."""
-    line = f"digestkit: error: {message}"
+    """One line on stderr; `tqdm.write` keeps it clear of a progress bar when one is shown.
+    Control characters from file names and contents are escaped (see `report.printable`)."""
+    from .report import printable
+
+    line = f"digestkit: error: {printable(message)}"
     tqdm = sys.modules.get("tqdm")
     if tqdm is not None:
         tqdm.tqdm.write(line, file=sys.stderr)

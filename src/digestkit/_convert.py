@@ -22,7 +22,7 @@ from ._cli_common import (
 if TYPE_CHECKING:
     from pathlib import Path, PurePath
 
-    from ._files import Input
+    from ._files import Input, Outputs
     from .models import DigestDocument
     from .writers import Format
 
@@ -104,8 +104,9 @@ def output_format(args: argparse.Namespace) -> Format:
 class Conversion:
     """One `convert` run: reads inputs lazily, reports failures, and remembers the outcome."""
 
-    def __init__(self, args: argparse.Namespace, inputs: list[Input]):
+    def __init__(self, args: argparse.Namespace, inputs: list[Input], canonical: bool = False):
         self.requested_from: str | None = args.source_format
+        self.canonical = canonical  # refuse what canonical Markdown would lose or change
         self.date: str | None = args.date
         self.fail_fast: bool = args.fail_fast
         self.inputs = inputs
@@ -134,6 +135,11 @@ class Conversion:
             if not data.strip():
                 raise BadInput("empty file")
             documents = self._decode(item, data)
+            if self.canonical:
+                from ._fmt import canonical_text
+
+                for document in documents:
+                    canonical_text(document, refusal="not converted")
         except (BadInput, DigestkitError, UnicodeDecodeError) as exc:
             self.fail(f"{item.name}: {describe(exc)}")
             return []
@@ -201,14 +207,18 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
         # Directories are searched by the extension's last part: `--from hf-json` finds `*.json`.
         suffixes = ["." + get_format(args.source_format).extension.rsplit(".", 1)[-1]]
-    inputs = _files.expand(args.inputs, suffixes)
+    outputs = _files.Outputs(args.split)
+    if args.output and args.output != "-":
+        outputs.claim(args.output, "-o")
+    # What this run writes is no input of it: a re-run must not read its own output back.
+    inputs = [item for item in _files.expand(args.inputs, suffixes) if not outputs.is_output(item)]
     if args.split and any(item.is_stdin for item in inputs):
         raise UsageError("--split needs named inputs: standard input has no file name")
     writer = fmt.writer()
-    run = Conversion(args, inputs)
+    run = Conversion(args, inputs, canonical=options.get("mode") == "canonical")
     try:
         if args.split:
-            split(run, args.split, fmt, writer, options)
+            split(run, outputs, fmt, writer, options)
         else:
             to_stdout = args.output in (None, "-")
             documents = run.documents(inputs)
@@ -222,6 +232,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
                     raise NothingConverted
     except (Abort, NothingConverted):
         pass
+    except _files.OutputRefused as exc:  # the site index itself cannot be placed
+        error(str(exc))
+        return 1
     except BrokenPipeError:
         raise
     except OSError as exc:  # the output cannot be written (split reports its own)
@@ -252,28 +265,31 @@ def output_stem(relative: PurePath) -> PurePath:
 
 
 def split(
-    run: Conversion, directory: str, fmt: Format, writer: Any, options: dict[str, Any]
+    run: Conversion, outputs: Outputs, fmt: Format, writer: Any, options: dict[str, Any]
 ) -> None:
-    """One output per input under `directory`, mirroring the inputs' relative paths.
+    """One output per input under the `outputs` folder, mirroring the inputs' relative paths.
+
+    Every output path is claimed from `outputs` before anything is read: one that would land
+    outside the folder, or on another input's output, is refused for that input.
 
     A writer module with a site index (`INDEX_NAME`, `index_entries`, `write_index`: html) gets
     each output's index entries as it is written, then writes the index beside the outputs; each
     output is given `index_href`, its relative link to the index.
     """
-    from pathlib import Path
+    from ._files import OutputRefused, atomic_output
 
-    from ._files import atomic_output
-
-    written: dict[Path, str] = {}
+    assert outputs.folder is not None
+    directory = outputs.given
     index_name: str | None = getattr(writer, "INDEX_NAME", None)
     entries: list[Any] = []
     if index_name is not None:
-        written[Path(directory, index_name)] = "the site index"
+        index = outputs.claim(index_name, "the site index")
     for item in run.inputs:
         stem = output_stem(item.relative)
-        target = Path(directory, stem.with_name(stem.name + fmt.extension))
-        if target in written:
-            run.fail(f"{item.name}: {target} is already the output of {written[target]}")
+        try:
+            target = outputs.claim(stem.with_name(stem.name + fmt.extension), item.name)
+        except OutputRefused as exc:
+            run.fail(f"{item.name}: {exc}")
             continue
         documents = run.read(item)
         if run.progress is not None:
@@ -292,13 +308,11 @@ def split(
         except OSError as exc:
             run.fail(f"{target}: {describe(exc)}")
             continue
-        written[target] = item.name
         if index_name is not None:
             entries.extend(
                 writer.index_entries(documents, target.relative_to(directory).as_posix())
             )
     if index_name is not None and entries:
-        index = Path(directory, index_name)
         try:
             with atomic_output(index) as stream:
                 writer.write_index(entries, stream)
@@ -306,7 +320,7 @@ def split(
             run.fail(f"{index}: {describe(exc)}")
 
 
-def index_link(target: Path, directory: str, index_name: str) -> str:
+def index_link(target: Path, directory: Path, index_name: str) -> str:
     """The relative URL from an output page to the index in `directory` (`../../index.html`)."""
     import posixpath
 

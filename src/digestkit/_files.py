@@ -4,11 +4,17 @@ Inputs: a file, a directory (searched recursively, in sorted order), a glob, or 
 Each argument expands on its own, so one bad argument is reported without hiding the others.
 
 Outputs are written to a temporary file beside the target and moved over it with `os.replace`:
-a reader never sees half a file, and a run that fails leaves an existing output as it was.
+a reader never sees half a file, and a run that fails leaves an existing output as it was. A
+target that exists and is not a regular file (a FIFO, a device, `/dev/stdout`, `>(wc -c)`) is
+written in place instead, as pandoc does: renaming over it would replace the device itself.
+Every byte is written or the write fails: `FullWriteIO` turns a pipe's short write (its reader
+went away mid-write) into the `BrokenPipeError` the next write gives, where Python's buffered
+layer would drop the rest silently.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import sys
@@ -17,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TextIO
+from typing import Any, TextIO
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -35,6 +41,8 @@ class Input:
     relative: PurePath
     error: str | None = None
     """Why the argument gave no file (missing, an empty directory, a glob matching nothing)."""
+    root: Path | None = None
+    """The directory or glob base a search found it under; None for a file named as such."""
 
     @property
     def is_stdin(self) -> bool:
@@ -50,13 +58,15 @@ def expand(arguments: Sequence[str], suffixes: Sequence[str] = (".md",)) -> list
 def _expand_one(argument: str, suffixes: tuple[str, ...]) -> list[Input]:
     if argument == STDIN:
         return [Input(STDIN_NAME, None, PurePath("stdin"))]
+    if not argument:  # `Path("")` is the current folder: an unset variable must not walk it
+        return [_failed(argument, "empty path")]
     path = Path(argument)
     if path.is_dir():
         found = _directory(path, suffixes)
         if not found:
             kinds = " or ".join(f"*{suffix}" for suffix in suffixes)
             return [_failed(argument, f"directory has no {kinds} files")]
-        return [_file(file, file.relative_to(path)) for file in found]
+        return [_file(file, file.relative_to(path), path) for file in found]
     if path.exists() or not _MAGIC.intersection(argument):
         if not path.exists():
             return [_failed(argument, "no such file or directory")]
@@ -85,14 +95,16 @@ def _glob(pattern: str, suffixes: tuple[str, ...]) -> list[Input]:
     items: list[Input] = []
     for path in sorted(base.glob("/".join(parts[fixed:]))):
         if path.is_dir():
-            items.extend(_file(file, file.relative_to(base)) for file in _directory(path, suffixes))
+            items.extend(
+                _file(file, file.relative_to(base), base) for file in _directory(path, suffixes)
+            )
         elif path.is_file():
-            items.append(_file(path, path.relative_to(base)))
+            items.append(_file(path, path.relative_to(base), base))
     return items or [_failed(pattern, "no file matches this pattern")]
 
 
-def _file(path: Path, relative: PurePath) -> Input:
-    return Input(str(path), path, relative)
+def _file(path: Path, relative: PurePath, root: Path | None = None) -> Input:
+    return Input(str(path), path, relative, root=root)
 
 
 def _failed(argument: str, reason: str) -> Input:
@@ -110,6 +122,52 @@ def read_bytes(item: Input) -> bytes:
     return item.path.read_bytes()
 
 
+class FullWriteIO(io.FileIO):
+    """A file whose `write` writes every byte or raises.
+
+    When the reader of a pipe goes away mid-write, the kernel reports a short write, and
+    Python's buffered layer drops what was not written and reports success: `| head` then
+    ends the run with exit 0 and a truncated output. Writing the rest makes the next
+    `write(2)` fail with EPIPE, which is the `BrokenPipeError` the command line turns into 141.
+    """
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            written = super().write(view[done:])
+            if written is None:  # non-blocking and full: let the caller see it as usual
+                return done
+            done += written
+        return done
+
+
+def text_stream(
+    fd: int, encoding: str = "utf-8", errors: str = "strict", buffered: bool = True
+) -> io.TextIOWrapper:
+    """A text stream on `fd` (not closed with it) whose writes are complete or raise;
+    `buffered=False` writes through at once, as `python -u` and PYTHONUNBUFFERED ask."""
+    raw = FullWriteIO(fd, "w", closefd=False)
+    return io.TextIOWrapper(
+        io.BufferedWriter(raw) if buffered else raw,
+        encoding=encoding,
+        errors=errors,
+        newline="",
+        line_buffering=raw.isatty(),
+        write_through=not buffered,
+    )
+
+
+def is_special(target: str | os.PathLike[str]) -> bool:
+    """Whether `target` exists and is neither a regular file nor a directory (symlinks
+    followed): a FIFO, a device, a socket, `/dev/stdout` on a pipe."""
+    try:
+        mode = Path(target).stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextmanager
 def atomic_output(target: str | os.PathLike[str]) -> Iterator[TextIO]:
     """A UTF-8 text stream that replaces `target` only if the `with` block completes.
@@ -117,7 +175,17 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[TextIO]:
     The temporary file lives in the target's directory (so `os.replace` is a rename on one file
     system) and is removed on any failure. Line endings are written exactly as given. A symlink
     is written through; an existing file keeps its permission bits, a new one gets the umask's.
+    A target that is not a regular file (see `is_special`) is written in place, unbuffered by
+    any temporary file: what was written before a failure has already gone to it.
     """
+    if is_special(target):
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        try:
+            with text_stream(fd) as stream:
+                yield stream
+        finally:
+            os.close(fd)
+        return
     destination = Path(os.path.realpath(target))
     handle, temporary = tempfile.mkstemp(
         prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
@@ -142,3 +210,58 @@ def _mode_for(destination: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+class OutputRefused(Exception):
+    """An output path that would land outside its folder, or on another input's output."""
+
+
+class Outputs:
+    """The files one run writes, compared by resolved path (symlinks and `..` followed).
+
+    Every computed output of `--split` goes through `claim`, whatever layout computed it: it
+    must resolve inside the output folder, and no two inputs may share one. `is_output` lets
+    the input search skip what this run writes, so a re-run does not read its own output.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
+        self.given = Path(folder) if folder is not None else Path()
+        """The folder as the user wrote it, for messages and the paths returned."""
+        self.folder = None if folder is None else Path(os.path.realpath(folder))
+        self.owners: dict[Path, str] = {}
+
+    def claim(self, path: str | os.PathLike[str], owner: str) -> Path:
+        """`path` (relative to the folder, or as given without one), checked and recorded for
+        `owner`; raises `OutputRefused` naming the reason. Under a folder, the path returned is
+        the folder as given joined with the resolved path inside it (no `..` left)."""
+        given = self.given / path
+        resolved = Path(os.path.realpath(given))
+        if self.folder is not None:
+            if not resolved.is_relative_to(self.folder):
+                raise OutputRefused(f"{given} would be outside {self.given}")
+            inside = resolved.relative_to(self.folder)
+            if not inside.parts:
+                raise OutputRefused(f"{given} is the folder {self.given} itself")
+            given = self.given / inside
+        taken = self.owners.get(resolved)
+        if taken is not None:
+            raise OutputRefused(f"{given} is already the output of {taken}")
+        self.owners[resolved] = owner
+        return given
+
+    def is_output(self, item: Input) -> bool:
+        """Whether a file found by searching a folder is one this run writes: the `-o` file,
+        or a file inside a `--split` folder that lies inside the searched folder."""
+        if item.path is None or item.root is None:
+            return False  # named on the command line: the user asked for it
+        resolved = Path(os.path.realpath(item.path))
+        if resolved in self.owners:
+            return True
+        if self.folder is None:
+            return False
+        root = Path(os.path.realpath(item.root))
+        return (
+            self.folder != root
+            and self.folder.is_relative_to(root)
+            and resolved.is_relative_to(self.folder)
+        )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ._cli_common import (
@@ -21,9 +24,8 @@ if TYPE_CHECKING:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     from . import _files
-    from .api import parse, parse_bytes
+    from .api import parse_bytes
     from .diagnostics import DigestError
-    from .writers.markdown import canonical
 
     failed = changed = unchanged = 0
     for item in _files.expand(args.paths):
@@ -32,13 +34,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 raise BadInput(item.error)
             data = read_bytes(item)
             document = parse_bytes(data, path=item.name)
-            refuse_unformattable(document)
-            text = encode_like(canonical(document), data, args.newline, args.bom)
-            if parse(text) != document:
-                raise BadInput(
-                    "not reformatted: the canonical form would not read back as the "
-                    "same data (please report this as a digestkit bug)"
-                )
+            finish = functools.partial(encode_like, data=data, newline=args.newline, bom=args.bom)
+            text = canonical_text(document, finish)
         except (BadInput, DigestError) as exc:
             error(f"{item.name}: {describe(exc)}")
             failed += 1
@@ -55,7 +52,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if args.diff:
             sys.stdout.write(unified_diff(data.decode("utf-8"), text, item.name))
         if args.check:
-            print(f"would reformat {item.name}", file=sys.stderr)
+            from .report import printable
+
+            print(f"would reformat {printable(item.name)}", file=sys.stderr)
         if not (args.check or args.diff):
             assert item.path is not None
             try:
@@ -90,19 +89,70 @@ def encode_like(text: str, data: bytes, newline: str = "keep", bom: str = "keep"
     return text
 
 
-def refuse_unformattable(document: DigestDocument) -> None:
+def canonical_text(
+    document: DigestDocument,
+    finish: Callable[[str], str] | None = None,
+    refusal: str = "not reformatted",
+) -> str:
+    """The canonical Markdown of `document` (passed through `finish`, which sets line endings
+    and BOM), refused with `BadInput` when it would lose or change data.
+
+    The one rule for `fmt` and `convert --to md --canonical`: text only the layout keeps, and
+    errors, are refused with every line that has them; then the output must read back as the
+    same data, or the papers whose values would change are named with their lines.
+    """
+    from .api import parse
+    from .writers.markdown import canonical
+
+    refuse_unformattable(document, refusal)
+    text = canonical(document)
+    if finish is not None:
+        text = finish(text)
+    again = parse(text)
+    if again != document:
+        raise BadInput(
+            f"{refusal}: {changed_parts(document, again)} would read back as other data in "
+            "the canonical form, which cannot hold it as it is (a stray CR, for one)"
+        )
+    return text
+
+
+def refuse_unformattable(document: DigestDocument, refusal: str = "not reformatted") -> None:
     """Errors, and warnings about text only the layout keeps, would be lost by reformatting."""
     from .diagnostics import RULES
 
     problem = whole_file_problem(document)
     if problem:
         raise BadInput(problem)
-    for diagnostic in document.diagnostics:
-        if diagnostic.is_error or RULES[diagnostic.code].layout_only:
-            raise BadInput(
-                f"not reformatted: line {diagnostic.line}: {diagnostic.message} "
-                f"({diagnostic.code}); the canonical form cannot keep it, so fix it first"
-            )
+    lost = [d for d in document.diagnostics if d.is_error or RULES[d.code].layout_only]
+    if lost:
+        them = "it" if len(lost) == 1 else "them"
+        shown = "; ".join(f"line {d.line}: {d.message} ({d.code})" for d in lost[:3])
+        if len(lost) > 3:  # one line still: the first few in full, then where the rest are
+            rest = [str(d.line) for d in lost[3:]]
+            more = ", ".join(rest[:20]) + (", ..." if len(rest) > 20 else "")
+            shown += f"; and {len(rest)} more, at lines {more}"
+        raise BadInput(
+            f"{refusal}: {shown}; the canonical form cannot keep {them}, so fix {them} first"
+        )
+
+
+def changed_parts(before: DigestDocument, after: DigestDocument) -> str:
+    """Where two readings of a document differ: the papers (with their heading lines in
+    `before`), else the digest or the text around them."""
+    places: list[str] = []
+    for digest, other in itertools.zip_longest(before.digests, after.digests):
+        if digest is None or other is None or digest == other:
+            continue
+        for paper, again in itertools.zip_longest(digest.papers, other.papers):
+            if paper is not None and paper != again:
+                where = f"line {paper.line}" if paper.line else repr(paper.title)
+                places.append(f"the paper at {where}")
+        if not places:
+            places.append(f"the digest of {digest.date or 'no date'}")
+    if not places:
+        places.append("the text around the digests")
+    return ", ".join(places)
 
 
 def unified_diff(before: str, after: str, name: str) -> str:

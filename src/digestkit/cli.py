@@ -2,7 +2,8 @@
 
 Start-up time matters (`validate` runs in pre-commit hooks), so this module imports argparse and
 little else: each command imports what it needs when it runs. Exit codes: 0 success, 1 a file
-failed or has errors, 2 usage error, 130 interrupted, 141 output pipe closed (`| head`).
+failed or has errors, 2 usage error, 130 interrupted, 141 output pipe closed (`| head`), 128+N
+ended by signal N (SIGHUP 129, SIGTERM 143), after removing any temporary output.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import argparse
 import importlib
 import io
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -136,11 +140,19 @@ examples:
 """,
     )
     sub.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="digest file, directory, glob, or - for stdin"
+        "inputs",
+        nargs="+",
+        type=path_argument,
+        metavar="INPUT",
+        help="digest file, directory, glob, or - for stdin",
     )
     sub.add_argument("-t", "--to", metavar="FORMAT", help=f"output format: {names}")
     sub.add_argument(
-        "-o", "--output", metavar="OUT", help="output file, written atomically; - or absent: stdout"
+        "-o",
+        "--output",
+        type=path_argument,
+        metavar="OUT",
+        help="output file, written atomically (a FIFO or device: in place); - or absent: stdout",
     )
     readable = [fmt.name for fmt in FORMATS.values() if fmt.readable]
     sub.add_argument(
@@ -160,6 +172,7 @@ examples:
     )
     sub.add_argument(
         "--split",
+        type=path_argument,
         metavar="DIR",
         help="write one output per input under DIR (input stem + format "
         "extension, mirroring the folders of directory inputs)",
@@ -216,6 +229,14 @@ examples:
     )
 
 
+def path_argument(value: str) -> str:
+    """A path that is not empty: `Path("")` is the current folder, and an unset variable
+    (`digestkit fmt "$DIR"`) must not rewrite every digest in it."""
+    if not value:
+        raise argparse.ArgumentTypeError("empty path (an unset variable?)")
+    return value
+
+
 def iso_date(value: str) -> str:
     """A `YYYY-MM-DD` argument, checked here so that a typo is a usage error."""
     import datetime
@@ -260,7 +281,11 @@ examples:
 """,
     )
     sub.add_argument(
-        "paths", nargs="+", metavar="PATH", help="digest file, directory, glob, or - for stdin"
+        "paths",
+        nargs="+",
+        type=path_argument,
+        metavar="PATH",
+        help="digest file, directory, glob, or - for stdin",
     )
     sub.add_argument(
         "-f",
@@ -314,6 +339,7 @@ examples:
     sub.add_argument(
         "paths",
         nargs="+",
+        type=path_argument,
         metavar="PATH",
         help="digest file, directory, glob, or - (stdin to stdout)",
     )
@@ -368,8 +394,12 @@ examples:
     digestkit diff 2025/01/02.md - --fields votes
 """,
     )
-    sub.add_argument("a", metavar="A", help="the first digest (a file, or - for stdin)")
-    sub.add_argument("b", metavar="B", help="the second digest (a file, or - for stdin)")
+    sub.add_argument(
+        "a", type=path_argument, metavar="A", help="the first digest (a file, or - for stdin)"
+    )
+    sub.add_argument(
+        "b", type=path_argument, metavar="B", help="the second digest (a file, or - for stdin)"
+    )
     sub.add_argument("--from-a", choices=choices, metavar="FORMAT", help="A's format")
     sub.add_argument("--from-b", choices=choices, metavar="FORMAT", help="B's format")
     sub.add_argument(
@@ -395,7 +425,12 @@ examples:
 # -- main --------------------------------------------------------------------------------------
 def utf8_stdio() -> None:
     """UTF-8 output whatever the locale (Windows pipes default to cp1252), and no newline
-    translation, so output bytes are the same on every platform. PYTHONIOENCODING wins."""
+    translation, so output bytes are the same on every platform. PYTHONIOENCODING wins.
+
+    Standard output on a file descriptor is replaced by one whose writes are complete or raise
+    (`_files.FullWriteIO`): otherwise a pipe closed mid-write (`| head -1`) loses the rest of
+    the output silently and the run exits 0 instead of 141.
+    """
     keep_encoding = bool(os.environ.get("PYTHONIOENCODING"))
     for stream, newline in ((sys.stdout, ""), (sys.stderr, None)):
         if isinstance(stream, io.TextIOWrapper):
@@ -403,6 +438,72 @@ def utf8_stdio() -> None:
                 stream.reconfigure(newline=newline)
             else:
                 stream.reconfigure(encoding="utf-8", newline=newline)
+    stdout = sys.stdout
+    # `python -u` and PYTHONUNBUFFERED put the text layer right on the raw file, which loses a
+    # short write the same way.
+    raw = isinstance(stdout, io.TextIOWrapper) and type(stdout.buffer) is io.FileIO
+    if type(stdout) is io.TextIOWrapper and (raw or type(stdout.buffer) is io.BufferedWriter):
+        from ._files import text_stream
+
+        try:
+            fd = stdout.fileno()
+        except (OSError, ValueError):
+            return
+        stdout.flush()
+        sys.stdout = text_stream(fd, stdout.encoding, stdout.errors or "strict", not raw)
+
+
+class Terminated(BaseException):
+    """A terminating signal arrived: unwinds like KeyboardInterrupt, so that every `with`
+    block (a temporary output's above all) cleans up, and the run exits with 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Signals whose default action ends the process and that a program can catch; SIGINT keeps
+# Python's KeyboardInterrupt, SIGPIPE stays ignored (a closed pipe is a BrokenPipeError).
+TERMINATING = tuple(
+    getattr(signal, name)
+    for name in (
+        "SIGHUP",
+        "SIGTERM",
+        "SIGQUIT",
+        "SIGUSR1",
+        "SIGUSR2",
+        "SIGALRM",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGXCPU",
+        "SIGPOLL",
+        "SIGPWR",
+        "SIGBREAK",
+    )
+    if hasattr(signal, name)
+)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextmanager
+def signals_unwind() -> Iterator[None]:
+    """Turn terminating signals into `Terminated` for the duration of a command. A signal that
+    is ignored (`nohup` ignores SIGHUP) stays ignored; the old handlers come back after."""
+    previous: dict[int, Any] = {}
+    try:
+        for signum in TERMINATING:
+            if signal.getsignal(signum) == signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, _terminate)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def resolve(handler: str) -> Handler:
@@ -423,8 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     from ._cli_common import UsageError, describe, error
 
     try:
-        code = resolve(args.handler)(args)
-        sys.stdout.flush()
+        with signals_unwind():
+            code = resolve(args.handler)(args)
+            sys.stdout.flush()
+    except Terminated as exc:
+        return 128 + exc.signum
     except UsageError as exc:
         subparser.print_usage(sys.stderr)
         print(f"{subparser.prog}: error: {exc}", file=sys.stderr)

@@ -5,12 +5,16 @@
 * `github`: workflow commands, so GitHub Actions annotates the lines of a pull request.
 * `sarif`: SARIF 2.1.0 for code scanning (`github/codeql-action/upload-sarif`).
 
-Every function takes the diagnostics of a whole run and returns the text to print.
+Every function takes the diagnostics of a whole run and returns the text to print. No format
+passes on a control character from the file (a terminal would obey an escape sequence in a
+title): text and github show it as `\\xNN`, JSON and SARIF as a `\\uNNNN` escape, which
+decodes back to the same message.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 from typing import Any
@@ -20,6 +24,30 @@ from ._version import __version__
 from .diagnostics import RULES, Diagnostic, Severity
 
 Reporter = Callable[[Sequence[Diagnostic]], str]
+
+# C0 controls, DEL, C1 controls (U+009B is a CSI to some terminals), and the bidirectional
+# overrides and isolates, which reorder what a terminal shows ("Trojan Source").
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # json escapes C0 itself
+
+
+def printable(value: str, keep: str = "") -> str:
+    """`value` with every control character but those in `keep` shown as an escape
+    (`\\x1b`, `\\u202e`)."""
+    if not _CONTROLS.search(value):
+        return value
+    return _CONTROLS.sub(lambda m: m.group() if m.group() in keep else _visible(m), value)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escaped(dumped: str) -> str:
+    """`json.dumps` output with the controls it leaves raw (DEL, C1, bidi) as `\\u` escapes:
+    they can only occur inside strings, so the JSON stays valid and decodes the same."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -38,7 +66,7 @@ def json_list(diagnostics: Sequence[Diagnostic]) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return _json_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
 
 
 def github(diagnostics: Sequence[Diagnostic]) -> str:
@@ -51,10 +79,12 @@ def github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         properties = {"line": str(d.line), "col": str(d.col), "title": f"digestkit ({d.code})"}
         if d.path is not None:
-            properties = {"file": d.path, **properties}
+            properties = {"file": printable(d.path), **properties}
         joined = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
         command = "error" if d.is_error else "warning"
-        lines.append(f"::{command} {joined}::{_escape_data(_line(d))}\n")
+        # CR and LF stay for `_escape_data`: GitHub shows them as line breaks, not commands.
+        message = _escape_data(_line(d, keep="\r\n"))
+        lines.append(f"::{command} {joined}::{message}\n")
     return "".join(lines)
 
 
@@ -113,7 +143,7 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return _json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _level(severity: Severity) -> str:
@@ -129,9 +159,10 @@ def _artifact(path: str, root: Path) -> dict[str, str]:
     return {"uri": quote(PurePath(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def _line(d: Diagnostic) -> str:
-    """`path:line:col: CODE message`; text read from standard input has the path `-`."""
-    return str(d) if d.path is not None else f"-:{d}"
+def _line(d: Diagnostic, keep: str = "") -> str:
+    """`path:line:col: CODE message`; text read from standard input has the path `-`. Control
+    characters are escaped, so the line is one line and inert on a terminal."""
+    return printable(str(d) if d.path is not None else f"-:{d}", keep)
 
 
 FORMATS: dict[str, Reporter] = {"text": text, "json": json_list, "github": github, "sarif": sarif}
