@@ -434,3 +434,16 @@ def test_a_closed_pipe_exits_141(command: str, unbuffered: str, large: dict[str,
     process.stderr.close()
     assert b"Traceback" not in stderr, stderr
     assert process.returncode == 141, stderr
+
+
+def test_canonical_convert_of_hf_json_keeps_what_it_read(tmp_path: Path) -> None:
+    """An entry the HF reader skipped (DK501) was lost before any writer: the rest is written."""
+    entries = [
+        {"paper": {"id": "2501.00001", "title": "T one"}, "publishedAt": "2025-01-02T08:00:00Z"},
+        5,
+    ]
+    source = write(tmp_path / "day.json", json.dumps(entries))
+    result = run("convert", source, "--from", "hf-json", "--to", "md", "--canonical")
+    assert result.returncode == 1  # the skipped entry is an error
+    assert "DK501" in err(result)
+    assert "T one" in result.stdout.decode("utf-8")

@@ -138,8 +138,11 @@ class Conversion:
             if self.canonical:
                 from ._fmt import canonical_text
 
+                # Markdown's errors and layout-only text are what canonical output would drop;
+                # other readers' errors (a skipped HF entry) were lost before any writer.
+                markdown = input_format(item, self.requested_from) == "markdown"
                 for document in documents:
-                    canonical_text(document, refusal="not converted")
+                    canonical_text(document, refusal="not converted", layout=markdown)
         except (BadInput, DigestkitError, UnicodeDecodeError) as exc:
             self.fail(f"{item.name}: {describe(exc)}")
             return []

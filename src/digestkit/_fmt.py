@@ -93,6 +93,7 @@ def canonical_text(
     document: DigestDocument,
     finish: Callable[[str], str] | None = None,
     refusal: str = "not reformatted",
+    layout: bool = True,
 ) -> str:
     """The canonical Markdown of `document` (passed through `finish`, which sets line endings
     and BOM), refused with `BadInput` when it would lose or change data.
@@ -100,11 +101,13 @@ def canonical_text(
     The one rule for `fmt` and `convert --to md --canonical`: text only the layout keeps, and
     errors, are refused with every line that has them; then the output must read back as the
     same data, or the papers whose values would change are named with their lines.
+    `layout=False` skips the first check, for documents that were not read from Markdown.
     """
     from .api import parse
     from .writers.markdown import canonical
 
-    refuse_unformattable(document, refusal)
+    if layout:
+        refuse_unformattable(document, refusal)
     text = canonical(document)
     if finish is not None:
         text = finish(text)
