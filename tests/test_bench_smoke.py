@@ -16,7 +16,14 @@ from .conftest import CORPUS, ROOT
 pytestmark = pytest.mark.corpus
 
 BENCH = ROOT / "bench" / "bench.py"
-SECTIONS = ("1. Parse", "2. Writers", "3. CLI start-up", "4. Streaming memory", "Summary:")
+SECTIONS = (
+    "1. Parse",
+    "2. Writers",
+    "3. CLI start-up",
+    "4. Streaming memory",
+    "5. hf-json read",
+    "Summary:",
+)
 WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
