@@ -249,13 +249,15 @@ class _Reader:
             )
             self.report(
                 "DK519",
-                f"{_entries(numbers, count)} are strings holding {how}; skipped",
+                f"{_entries(numbers, count)} {'is a string' if len(numbers) == 1 else 'are strings'} "
+                f"holding {how}; skipped",
                 text_at or array_at,
             )
         if self.by_published:
             self.report(
                 "DK518",
-                f"{_entries(self.by_published, count)} have no `paper.submittedOnDailyAt`: dated "
+                f"{_entries(self.by_published, count)} {_have(self.by_published)} no "
+                "`paper.submittedOnDailyAt`: dated "
                 "by `publishedAt`, which is the featured time only before 2025-03 (since then "
                 "the arXiv time minus 4 hours) and even then not always the day queried; pass "
                 "the day queried (`--date YYYY-MM-DD`) or name the file YYYY-MM-DD.json",
@@ -264,7 +266,8 @@ class _Reader:
         if self.off_file_day:
             self.report(
                 "DK517",
-                f"{_entries(self.off_file_day, count)} have a `paper.submittedOnDailyAt` day "
+                f"{_entries(self.off_file_day, count)} {_have(self.off_file_day)} a "
+                "`paper.submittedOnDailyAt` day "
                 f"other than {file_day}, the day in the file name: dated by "
                 "`submittedOnDailyAt`; pass `--date` to put them in one digest",
                 array_at,
@@ -322,6 +325,10 @@ def _entries(numbers: list[int], count: int) -> str:
         shown = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
     share = f"all {count}" if len(numbers) == count else f"{len(numbers)} of {count}"
     return f"entr{'y' if len(numbers) == 1 else 'ies'} {shown} ({share})"
+
+
+def _have(numbers: list[int]) -> str:
+    return "has" if len(numbers) == 1 else "have"
 
 
 def _url(entry: dict[str, Any], paper: dict[str, Any]) -> str | None:
