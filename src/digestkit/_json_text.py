@@ -30,9 +30,9 @@ def lone_surrogates(text: str, start: int = 0, end: int | None = None) -> Iterat
         pos = match.end()
         if run % 2:
             continue
-        if match.group()[2] in "89abAB":
+        if match.group()[3] in "89abAB":
             low = _ESCAPE.match(text, pos, end)
-            if low is not None and low.group()[2] in "cdefCDEF":
+            if low is not None and low.group()[3] in "cdefCDEF":
                 pos = low.end()
                 continue
         yield at
@@ -49,7 +49,13 @@ def scrub(value: Any) -> Any:
     return value
 
 
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset`."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+def refuse_lone_surrogates(text: str) -> None:
+    """Raise `DigestError` (DK003) at the first escaped lone surrogate in digestkit JSON text:
+    the model would refuse it with a misleading message, or output would fail on it later."""
+    from .diagnostics import invalid_json
+
+    offset = next(lone_surrogates(text), None)
+    if offset is not None:
+        line_start = text.rfind("\n", 0, offset) + 1
+        line, col = text.count("\n", 0, offset) + 1, offset - line_start + 1
+        raise invalid_json(LONE_SURROGATE.format(text[offset : offset + 6]), line, col)

@@ -412,6 +412,21 @@ def resolve(handler: str) -> Handler:
     return function
 
 
+def _warnings_as_messages() -> None:
+    """A writer's data-loss warnings (`HfJsonLossWarning`) as one `digestkit: warning:` line."""
+    import warnings
+
+    default = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *rest: Any, **kw: Any) -> None:
+        if category.__name__ == "HfJsonLossWarning":
+            print(f"digestkit: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, *rest, **kw)
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -419,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else 2
     utf8_stdio()
+    _warnings_as_messages()
     subparser: argparse.ArgumentParser = args.parser
     from ._cli_common import UsageError, describe, error
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -137,6 +138,12 @@ def looks_like_daily_papers(text: str) -> bool:
     if isinstance(first, str):
         return _object_text(first) is not None
     return isinstance(first, dict) and isinstance(first.get("paper"), dict)
+
+
+def no_json_entries(text: str) -> bool:
+    """Whether `text` is an empty JSON array, which is both no digestkit documents and a Daily
+    Papers day without papers: only `--from` can tell."""
+    return len(text) < 4096 and "".join(text.removeprefix("\ufeff").split()) == "[]"
 
 
 def _object_text(value: str) -> str | None:
@@ -531,16 +538,25 @@ def _day(value: object) -> dt.date | None:
 
 
 # -- writing -----------------------------------------------------------------------------------
+class HfJsonLossWarning(UserWarning):
+    """What a document holds that the API shape cannot: written as near as it goes, never
+    silently (the CLI prints these as `digestkit: warning: ...`)."""
+
+
 def to_daily_papers(document: DigestDocument) -> list[dict[str, Any]]:
     """The document's papers as Daily Papers entries, in document order (the `hf-json` format).
 
     Only what digests hold is written; the entries lack the API's other fields (`numComments`,
     `submittedBy`, author `_id`s...). `read_daily_papers` reads the result back to equal papers
-    within the limits listed in `docs/hf-json.md`.
+    within the limits listed in `docs/hf-json.md`; what would not read back the same is one
+    `HfJsonLossWarning` per kind of loss.
     """
     if not isinstance(document, DigestDocument):
         raise TypeError(f"to_daily_papers() takes a DigestDocument, not {type(document).__name__}")
-    return [_entry(paper, digest.date) for digest in document.digests for paper in digest.papers]
+    entries = [_entry(paper, digest.date) for digest in document.digests for paper in digest.papers]
+    for message in _losses(document):
+        warnings.warn(message, HfJsonLossWarning, stacklevel=2)
+    return entries
 
 
 def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
@@ -553,11 +569,19 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
         "authors": [{"name": name} for name in paper.authors],
         "title": paper.title,
     }
+    if date is not None:
+        inner["submittedOnDailyAt"] = f"{date.isoformat()}T00:00:00.000Z"
     if abstract is not None:
         inner["summary"] = abstract
     if paper.votes is not None:
         inner["upvotes"] = paper.votes
+    if paper.ai_summary is not None:
+        inner["ai_summary"] = paper.ai_summary
+    if paper.ai_keywords is not None:
+        inner["ai_keywords"] = paper.ai_keywords
     entry: dict[str, Any] = {"paper": inner}
+    if url_of_id(ident) != paper.url:  # `/papers/2311.10770`, `x`, "": no id gives them back
+        entry["url"] = paper.url
     if date is not None:
         entry["publishedAt"] = f"{date.isoformat()}T00:00:00.000Z"
     entry["title"] = paper.title
@@ -577,3 +601,38 @@ def _abstract(summary: Iterable[SummaryItem]) -> str | None:
     """One unlabelled item is the abstract; bullets become `Label: text` lines."""
     lines = [item.text if item.label is None else f"{item.label}: {item.text}" for item in summary]
     return "\n".join(lines) if lines else None
+
+
+def _losses(document: DigestDocument) -> Iterator[str]:
+    """One message per kind of data that would not read back as it is."""
+    counts: dict[str, int] = {}
+
+    def count(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    days: set[dt.date | None] = set()
+    for digest in document.digests:
+        if not digest.papers:
+            count("an empty digest is not written (entries are papers)")
+        if digest.date in days:
+            count("a second digest of one day reads back as part of the first")
+        days.add(digest.date)
+        if digest.date is None and digest.papers:
+            count("an undated digest's papers are written without a date")
+        if digest.epilogue:
+            count("a digest epilogue is not written")
+        for paper in digest.papers:
+            if len(paper.summary) > 1 or any(item.label for item in paper.summary):
+                count("summary bullets become one abstract of `Label: text` lines")
+            if any(not _is_tidy(item.text, lines=True) for item in paper.summary):
+                count("an abstract's whitespace runs and blank lines read back collapsed")
+            if not _is_tidy(paper.title) or not all(map(_is_tidy, paper.authors)):
+                count("whitespace runs in a title or author name read back as one space")
+            media = paper.media
+            if media is not None and (media.kind == "video") != is_video_url(media.url):
+                count("a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
+                      "reads back as the other kind")
+    if document.preamble:
+        yield "hf-json: the preamble (text before the first digest) is not written"
+    for kind, number in counts.items():
+        yield f"hf-json: {kind} ({number}x)"
