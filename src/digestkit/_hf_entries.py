@@ -69,8 +69,8 @@ class EntryStream:
         self.path = path
         self.data = source if isinstance(source, bytes) else None
         self.chunks: Iterator[str] = iter(()) if isinstance(source, str) else self._decoded()
-        first = source if isinstance(source, str) else next(self.chunks, "")
-        self.text = first.removeprefix("\ufeff")
+        self.text = source if isinstance(source, str) else self._next_piece(1)
+        self.text = self.text.removeprefix("\ufeff")
         self.line, self.col0 = 1, 0  # where text[0] is in the whole input (col0: 0-based)
         self.lines = _Lines(self.text)
         self.size = CHUNK
@@ -93,6 +93,17 @@ class EntryStream:
                     raise problem from None
                 raise
 
+    def _next_piece(self, chunks: int) -> str:
+        """The text of the next `chunks` chunks, at least one character unless at the end (a
+        chunk that ends inside a character decodes to nothing)."""
+        pieces: list[str] = []
+        for piece in self.chunks:
+            pieces.append(piece)
+            chunks -= 1
+            if chunks <= 0 and piece:
+                break
+        return "".join(pieces)
+
     def _not_an_array(self) -> None:
         text = self.text + "".join(self.chunks)
         try:
@@ -114,7 +125,7 @@ class EntryStream:
     def more(self, keep: int) -> bool:
         """Drop the text before `keep` and append the next chunks; False at the end (then
         nothing moves). Offsets into the text shift by `keep`."""
-        piece = "".join(next(self.chunks, "") for _ in range(max(1, self.size // CHUNK)))
+        piece = self._next_piece(max(1, self.size // CHUNK))
         if not piece:
             return False
         dropped = self.text.count("\n", 0, keep)
@@ -151,7 +162,10 @@ class EntryStream:
                         pos, self.size = 0, self.size * 2
                         continue
                     raise self.fail(f"invalid JSON: {exc.msg}", exc.pos) from None
-                if end == len(self.text) and self.more(pos):  # a number may go on
+                # A number may go on in the next chunk (`3.` decodes as 3): entries are
+                # objects, so this costs nothing on real data.
+                delimited = isinstance(value, (dict, list, str))
+                if not delimited and len(self.text) - end < 64 and self.more(pos):
                     pos = 0
                     continue
                 self.size = CHUNK
