@@ -156,7 +156,8 @@ examples:
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="hf-json input: the digest date (default: the day each entry was featured)",
+        help="hf-json input: the digest date (default: each entry's submittedOnDailyAt, else a "
+        "YYYY-MM-DD.json file name, else its publishedAt)",
     )
     sub.add_argument(
         "--split",
@@ -388,7 +389,8 @@ examples:
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="hf-json input: the digest date (default: the day each entry was featured)",
+        help="hf-json input: the digest date (default: each entry's submittedOnDailyAt, else a "
+        "YYYY-MM-DD.json file name, else its publishedAt)",
     )
 
 

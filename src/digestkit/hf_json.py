@@ -264,10 +264,9 @@ class _Reader:
             self.report(
                 "DK518",
                 f"{_entries(self.by_published, count)} {_have(self.by_published)} no "
-                "`paper.submittedOnDailyAt`: dated "
-                "by `publishedAt`, which is the featured time only before 2025-03 (since then "
-                "the arXiv time minus 4 hours) and even then not always the day queried; pass "
-                "the day queried (`--date YYYY-MM-DD`) or name the file YYYY-MM-DD.json",
+                "`paper.submittedOnDailyAt`: dated by `publishedAt`, which is not always the "
+                "day queried; pass that day (`--date YYYY-MM-DD`) or name the file "
+                "YYYY-MM-DD.json",
                 array_at,
             )
         if self.off_file_day:
