@@ -15,14 +15,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DailyDigest, DigestDocument, DigestError, Media, Paper, SummaryItem
+from digestkit import (
+    DailyDigest,
+    DigestDocument,
+    DigestError,
+    Media,
+    Paper,
+    SummaryItem,
+    _hf_entries,
+)
 from digestkit.diagnostics import RULES
-from digestkit import _hf_entries
 from digestkit.hf_json import looks_like_daily_papers, read_daily_papers, to_daily_papers
 
 from .conftest import FIXTURES, REQUIRE_CORPUS, ROOT
-from .test_cli import err, run, write
 from .strategies import PROFILE, one_line
+from .test_cli import err, run, write
 
 HF = FIXTURES / "hf"
 DAILY = HF / "daily_papers.json"
@@ -136,8 +143,14 @@ def test_every_hf_code_is_exercised_by_the_fixtures() -> None:
     )
     found |= {d.code for d in read_daily_papers(several_days).diagnostics}
     found |= {d.code for d in read_daily_papers('[{"paper": {"id": "2501.1"}}]').diagnostics}
-    found |= {d.code for d in read_daily_papers('["{\'paper\': {}}", {"paper": {"id": "2501.1", '
-              '"title": "\\ud800", "submittedOnDailyAt": "2025-01-03"}}]', path="2025-01-02.json").diagnostics}
+    found |= {
+        d.code
+        for d in read_daily_papers(
+            '["{\'paper\': {}}", {"paper": {"id": "2501.1", '
+            '"title": "\\ud800", "submittedOnDailyAt": "2025-01-03"}}]',
+            path="2025-01-02.json",
+        ).diagnostics
+    }
     assert found == {code for code in RULES if code.startswith("DK5")}
 
 
@@ -478,7 +491,7 @@ def test_the_date_rule_on_real_responses_read_without_their_file_name(
         else:
             published = sorted({_utc_day(entry["publishedAt"]) for entry in entries})
             assert [d.date for d in document.digests] == published, path
-            assert [d.code for d in document.diagnostics][0] == "DK518", path
+            assert document.diagnostics[0].code == "DK518", path
             assert sum(d.code == "DK518" for d in document.diagnostics) == 1
         # `--date` wins over everything.
         forced = read_daily_papers(entries, date="2030-01-01")
@@ -486,13 +499,16 @@ def test_the_date_rule_on_real_responses_read_without_their_file_name(
 
 
 def _utc_day(stamp: str) -> dt.date:
-    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC).date()
+    return (
+        dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.timezone.utc).date()
+    )
 
 
 @pytest.mark.corpus
 def test_the_earliest_shape_takes_its_thumbnail_from_mediaUrl(responses: list[Path]) -> None:
     (early,) = [path for path in responses if path.stem == "2024-05-27"]
-    for entry, paper in zip(raw_entries(early), read_daily_papers(early.read_bytes()).papers):
+    papers = read_daily_papers(early.read_bytes()).papers
+    for entry, paper in zip(raw_entries(early), papers, strict=True):
         assert "thumbnail" not in entry
         assert paper.media == Media(kind="image", url=entry["mediaUrl"])
 
@@ -592,7 +608,9 @@ def test_any_url_reads_back_unchanged(url: str) -> None:
 
 def test_what_hf_json_cannot_hold_is_a_warning_when_writing(tmp_path: Path) -> None:
     labelled = Paper(
-        title="T", url="https://arxiv.org/abs/2501.00001", summary=[SummaryItem(label="A", text="b")]
+        title="T",
+        url="https://arxiv.org/abs/2501.00001",
+        summary=[SummaryItem(label="A", text="b")],
     )
     document = DigestDocument(digests=[DailyDigest(date=dt.date(2025, 1, 2), papers=[labelled])])
     with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="Label: text"):

@@ -355,9 +355,9 @@ def write_if_changed(
     writer.write(iter(documents), text, **options)
     rendered = text.getvalue().encode("utf-8")
     try:
-        if target.is_file() and target.stat().st_size == len(rendered):
-            if target.read_bytes() == rendered:
-                return False
+        same_size = target.is_file() and target.stat().st_size == len(rendered)
+        if same_size and target.read_bytes() == rendered:
+            return False
     except OSError:
         pass  # unreadable: the write below reports what is wrong
     with atomic_output(target) as stream:

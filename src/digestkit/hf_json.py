@@ -15,10 +15,9 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
-
-from pathlib import PurePath
 
 from ._hf_entries import Entry, EntryStream, Where
 from ._json_text import LONE_SURROGATE, scrub
@@ -256,8 +255,7 @@ class _Reader:
             )
             self.report(
                 "DK519",
-                f"{_entries(numbers, count)} {'is a string' if len(numbers) == 1 else 'are strings'} "
-                f"holding {how}; skipped",
+                f"{_entries(numbers, count)} {_are_strings(numbers)} holding {how}; skipped",
                 text_at or array_at,
             )
         if self.by_published:
@@ -331,6 +329,10 @@ def _entries(numbers: list[int], count: int) -> str:
         shown = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
     share = f"all {count}" if len(numbers) == count else f"{len(numbers)} of {count}"
     return f"entr{'y' if len(numbers) == 1 else 'ies'} {shown} ({share})"
+
+
+def _are_strings(numbers: list[int]) -> str:
+    return "is a string" if len(numbers) == 1 else "are strings"
 
 
 def _have(numbers: list[int]) -> str:
@@ -484,7 +486,10 @@ class _Fields:
             scheme = script_scheme(link) if isinstance(link, str) else None
             if scheme:
                 self.report("DK222", f"`{scheme}` URL as {name}")
-        texts = [("title", paper.title), ("abstract", paper.summary[0].text if paper.summary else "")]
+        texts = [
+            ("title", paper.title),
+            ("abstract", paper.summary[0].text if paper.summary else ""),
+        ]
         texts.append(("AI summary", paper.ai_summary or ""))
         for name, text in texts:
             if "<" in text or "](" in text or "]:" in text:
@@ -629,8 +634,10 @@ def _losses(document: DigestDocument) -> Iterator[str]:
                 count("whitespace runs in a title or author name read back as one space")
             media = paper.media
             if media is not None and (media.kind == "video") != is_video_url(media.url):
-                count("a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
-                      "reads back as the other kind")
+                count(
+                    "a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
+                    "reads back as the other kind"
+                )
     if document.preamble:
         yield "hf-json: the preamble (text before the first digest) is not written"
     for kind, number in counts.items():
