@@ -16,7 +16,14 @@ from .conftest import CORPUS, ROOT
 pytestmark = pytest.mark.corpus
 
 BENCH = ROOT / "bench" / "bench.py"
-SECTIONS = ("1. Parse", "2. Writers", "3. CLI start-up", "4. Streaming memory", "Summary:")
+SECTIONS = (
+    "1. Parse",
+    "2. Writers",
+    "3. CLI start-up",
+    "4. Streaming memory",
+    "5. hf-json read",
+    "Summary:",
+)
 WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
@@ -43,7 +50,7 @@ def test_quick_run_prints_every_section(corpus: list[Path]) -> None:
     for label in WRITERS:
         assert any(line.strip().startswith(label) for line in writers.splitlines()), label
     summary = [line for line in out[out.find("Summary:") :].splitlines()[3:] if line.strip()]
-    assert len(summary) == 6  # two targets per timed section
+    assert len(summary) == 8  # two targets per timed section
     assert all(line.split()[-1] in VERDICTS for line in summary), summary
 
 
@@ -60,7 +67,9 @@ def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
     assert set(report["writers"]) == set(WRITERS)
     assert all(report["writers"][label]["available"] is True for label in WRITERS)
     checks = report["summary"]["checks"]
-    assert len(checks) == 6
+    assert len(checks) == 8
+    hf = report["hf_json"]
+    assert hf["entries"] > 0 and hf["mb_per_s"] > 0 and hf["validate"]["bytes_per_byte"] > 0
     assert {check["verdict"] for check in checks} <= VERDICTS
     failed = sum(check["verdict"] == "FAIL" for check in checks)
     assert report["summary"]["failed"] == failed

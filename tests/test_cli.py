@@ -790,16 +790,16 @@ def test_a_run_whose_every_input_failed_writes_nothing(fmt: str, tmp_path: Path)
 
 
 def test_convert_split_strips_two_part_extensions(tmp_path: Path) -> None:
-    """`day.hf.json` -> `day.md` -> `day.hf.json`: the whole `.hf.json` is the extension."""
+    """`day.hf.json` -> `day.json`, `day.md` -> `day.hf.json`: the whole `.hf.json` is the
+    extension (hf-json to Markdown goes to the archive layout, tests/test_hf_json.py)."""
     api = tmp_path / "in" / "day.hf.json"
     api.parent.mkdir()
     api.write_bytes((FIXTURES / "hf" / "daily_papers.json").read_bytes())
-    md = run("convert", api, "--split", tmp_path / "md", "--to", "md")
-    assert md.returncode == 0, err(md)
-    assert [p.name for p in (tmp_path / "md").iterdir()] == ["day.md"]
-    back = run(
-        "convert", tmp_path / "md" / "day.md", "--split", tmp_path / "api", "--to", "hf-json"
-    )
+    as_json = run("convert", api, "--split", tmp_path / "js", "--to", "json")
+    assert as_json.returncode == 0, err(as_json)
+    assert [p.name for p in (tmp_path / "js").iterdir()] == ["day.json"]
+    day = write(tmp_path / "md" / "day.md", DAY5.read_bytes())
+    back = run("convert", day, "--split", tmp_path / "api", "--to", "hf-json")
     assert back.returncode == 0, err(back)
     assert [p.name for p in (tmp_path / "api").iterdir()] == ["day.hf.json"]
     notes = write(tmp_path / "notes.v2.md", DAY5.read_bytes())

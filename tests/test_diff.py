@@ -246,7 +246,7 @@ def test_convert_directory_with_from_hf_json_finds_json_files(tmp_path: Path) ->
     )
     assert result.returncode == 0, err(result)
     assert (
-        (tmp_path / "out" / "2025-01-02.md")
+        (tmp_path / "out" / "2025" / "01" / "02.md")  # the digest archive's layout
         .read_text(encoding="utf-8")
         .startswith("## Daily Papers (2025-01-02)\n")
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +15,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DailyDigest, DigestDocument, DigestError, Media, Paper, SummaryItem
+from digestkit import (
+    DailyDigest,
+    DigestDocument,
+    DigestError,
+    Media,
+    Paper,
+    SummaryItem,
+    _hf_entries,
+)
 from digestkit.diagnostics import RULES
 from digestkit.hf_json import looks_like_daily_papers, read_daily_papers, to_daily_papers
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REQUIRE_CORPUS, ROOT
 from .strategies import PROFILE, one_line
+from .test_cli import err, run, write
 
 HF = FIXTURES / "hf"
 DAILY = HF / "daily_papers.json"
@@ -95,13 +107,14 @@ def test_missing_fields_become_diagnostics_at_their_entry() -> None:
             ("DK515", 9, 3),
             ("DK515", 9, 3),
             ("DK514", 10, 3),
+            ("DK518", 1, 1),  # no `submittedOnDailyAt`, no day in the file name: publishedAt
         ]
     )
     assert {d.path for d in document.diagnostics} == {"m.json"}
-    assert all(d.message.startswith("entry ") for d in document.diagnostics)
-    # Every line:col is where the entry starts in the text.
+    assert all(d.message.startswith("entr") for d in document.diagnostics)
+    # Every line:col is where the entry (or, for a finding about the file, the array) starts.
     lines = text.split("\n")
-    assert all(lines[d.line - 1][d.col - 1] in '{"' for d in document.diagnostics)
+    assert all(lines[d.line - 1][d.col - 1] in '[{"' for d in document.diagnostics)
     (digest,) = document.digests
     by_id = {paper.url.rsplit("/", 1)[1]: paper for paper in digest.papers}
     assert [paper.url.rsplit("/", 1)[1] for paper in digest.papers] == [
@@ -130,6 +143,14 @@ def test_every_hf_code_is_exercised_by_the_fixtures() -> None:
     )
     found |= {d.code for d in read_daily_papers(several_days).diagnostics}
     found |= {d.code for d in read_daily_papers('[{"paper": {"id": "2501.1"}}]').diagnostics}
+    found |= {
+        d.code
+        for d in read_daily_papers(
+            '["{\'paper\': {}}", {"paper": {"id": "2501.1", '
+            '"title": "\\ud800", "submittedOnDailyAt": "2025-01-03"}}]',
+            path="2025-01-02.json",
+        ).diagnostics
+    }
     assert found == {code for code in RULES if code.startswith("DK5")}
 
 
@@ -141,7 +162,7 @@ def entry(ident: str, published: str | None = None, **paper: Any) -> dict[str, A
     return item
 
 
-def test_days_come_from_publishedAt_in_utc_and_split_digests() -> None:
+def test_days_come_from_submittedOnDailyAt_else_publishedAt_in_utc_and_split_digests() -> None:
     entries = [
         entry("2501.00001", "2025-01-01T23:30:00.000Z"),
         entry("2501.00002", "2025-01-02T00:30:00+02:00"),  # 2025-01-01 22:30 UTC
@@ -154,8 +175,11 @@ def test_days_come_from_publishedAt_in_utc_and_split_digests() -> None:
         (dt.date(2025, 1, 1), 2),
         (dt.date(2025, 1, 2), 2),
     ]
-    assert document.diagnostics[0].code == "DK511"
-    assert (document.diagnostics[0].line, document.diagnostics[0].col) == (1, 1)
+    assert [(d.code, d.line, d.col) for d in document.diagnostics[:2]] == [
+        ("DK518", 1, 1),
+        ("DK511", 1, 1),
+    ]
+    assert document.diagnostics[0].message.startswith("entries 1-3 (3 of 4) have no")
 
 
 def test_a_given_date_puts_every_paper_in_one_digest() -> None:
@@ -273,6 +297,9 @@ def test_api_json_to_models_to_api_json_keeps_every_known_field() -> None:
         "summary",
         "upvotes",
         "mediaUrls",
+        "submittedOnDailyAt",
+        "ai_summary",
+        "ai_keywords",
     }
     assert written[0]["publishedAt"] == "2025-01-02T00:00:00.000Z"
 
@@ -282,7 +309,15 @@ def test_hf_json_to_markdown_and_back_gives_the_same_papers() -> None:
     for mode in ("faithful", "canonical"):
         again = digestkit.parse(digestkit.dumps(document, "markdown", mode=mode))
         assert again.diagnostics == []
-        assert again == document
+        # Markdown keeps the generator's template: Hugging Face's AI fields stay in JSON only.
+        assert again == without_ai_fields(document)
+
+
+def without_ai_fields(document: DigestDocument) -> DigestDocument:
+    copy = document.model_copy(deep=True)
+    for paper in copy.papers:
+        paper.ai_summary = paper.ai_keywords = None
+    return copy
 
 
 def test_writer_output_shape_and_options() -> None:
@@ -352,10 +387,11 @@ _hf_documents = st.lists(
 
 
 @PROFILE
+@pytest.mark.filterwarnings("ignore::digestkit.hf_json.HfJsonLossWarning")
 @given(_hf_documents)
 def test_generated_documents_read_back_equal_on_the_known_fields(doc: DigestDocument) -> None:
     back = read_daily_papers(digestkit.dumps(doc, "hf-json"))
-    assert back == doc
+    assert back.digests == sorted(doc.digests, key=lambda digest: digest.date or dt.date.min)
     assert {d.code for d in back.diagnostics} <= {
         "DK505",
         "DK506",
@@ -368,6 +404,7 @@ def test_generated_documents_read_back_equal_on_the_known_fields(doc: DigestDocu
 
 # -- the real corpus ---------------------------------------------------------------------------
 @pytest.mark.corpus
+@pytest.mark.filterwarnings("ignore::digestkit.hf_json.HfJsonLossWarning")
 def test_corpus_papers_survive_hf_json(corpus_documents: dict[Path, DigestDocument]) -> None:
     """Every corpus paper written as API JSON reads back with the same title, URL, votes,
     authors, media and date; the summary comes back as the bullets' text."""
@@ -393,3 +430,297 @@ def test_corpus_papers_survive_hf_json(corpus_documents: dict[Path, DigestDocume
             assert all(_tidy(text) in _tidy(paper_back.summary[0].text) for text in texts), path
         papers += len(got)
     assert papers == 5488
+
+
+# -- the real API responses, one per shape (read from DIGESTKIT_HF_API, never copied) ---------
+HF_API = Path(os.environ.get("DIGESTKIT_HF_API", ROOT.parent / "shared" / "hf-api"))
+
+
+@pytest.fixture(scope="session")
+def responses() -> list[Path]:
+    """The shared real responses, each named after the day it was queried for. CI requires
+    them (DIGESTKIT_REQUIRE_CORPUS=1), like the corpus."""
+    files = sorted(HF_API.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"))
+    if not files:
+        if REQUIRE_CORPUS:
+            raise RuntimeError(f"DIGESTKIT_REQUIRE_CORPUS=1 but no API responses at {HF_API}")
+        pytest.skip(f"no API responses at {HF_API} (set DIGESTKIT_HF_API)")
+    return files
+
+
+def raw_entries(path: Path) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = json.loads(path.read_bytes())
+    return entries
+
+
+@pytest.mark.corpus
+def test_each_real_response_is_one_digest_of_the_day_queried_with_every_thumbnail(
+    responses: list[Path],
+) -> None:
+    for path in responses:
+        document = read_daily_papers(path.read_bytes(), path=str(path))
+        entries = raw_entries(path)
+        assert document.diagnostics == [], path  # no spurious warning
+        (digest,) = document.digests
+        assert digest.date == dt.date.fromisoformat(path.stem), path
+        assert len(digest.papers) == len(entries), path
+        for entry, paper in zip(entries, digest.papers, strict=True):
+            assert paper.url == "https://arxiv.org/abs/" + entry["paper"]["id"]
+            urls = [entry.get("thumbnail"), entry.get("mediaUrl"), *entry.get("mediaUrls", [])]
+            assert paper.media is not None and paper.media.url in urls, (path, entry)
+            if paper.media.kind == "image":  # a video is the one `.mp4`, else the thumbnail
+                assert paper.media.url == (entry.get("thumbnail") or entry["mediaUrl"])
+            assert paper.authors == [a["name"] for a in entry["paper"]["authors"]]
+            assert paper.ai_summary == entry["paper"].get("ai_summary")
+            assert paper.ai_keywords == entry["paper"].get("ai_keywords")
+
+
+@pytest.mark.corpus
+def test_the_date_rule_on_real_responses_read_without_their_file_name(
+    responses: list[Path],
+) -> None:
+    """`submittedOnDailyAt` dates the shapes that have it, whatever the name; the older
+    shapes fall back to the entry's `publishedAt`, and DK518 says so once."""
+    for path in responses:
+        entries = raw_entries(path)
+        document = read_daily_papers(path.read_text(encoding="utf-8"))
+        queried = dt.date.fromisoformat(path.stem)
+        if all("submittedOnDailyAt" in entry["paper"] for entry in entries):
+            assert [d.date for d in document.digests] == [queried], path
+            assert document.diagnostics == [], path
+        else:
+            published = sorted({_utc_day(entry["publishedAt"]) for entry in entries})
+            assert [d.date for d in document.digests] == published, path
+            assert document.diagnostics[0].code == "DK518", path
+            assert sum(d.code == "DK518" for d in document.diagnostics) == 1
+        # `--date` wins over everything.
+        forced = read_daily_papers(entries, date="2030-01-01")
+        assert [d.date for d in forced.digests] == [dt.date(2030, 1, 1)]
+
+
+def _utc_day(stamp: str) -> dt.date:
+    return (
+        dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.timezone.utc).date()
+    )
+
+
+@pytest.mark.corpus
+def test_the_earliest_shape_takes_its_thumbnail_from_mediaUrl(responses: list[Path]) -> None:
+    (early,) = [path for path in responses if path.stem == "2024-05-27"]
+    papers = read_daily_papers(early.read_bytes()).papers
+    for entry, paper in zip(raw_entries(early), papers, strict=True):
+        assert "thumbnail" not in entry
+        assert paper.media == Media(kind="image", url=entry["mediaUrl"])
+
+
+@pytest.mark.corpus
+def test_ai_fields_are_kept_in_json_output_and_back_through_hf_json(
+    responses: list[Path],
+) -> None:
+    (current,) = [path for path in responses if path.stem == "2026-08-18"]
+    document = read_daily_papers(current.read_bytes(), path=current.name)
+    data = json.loads(digestkit.dumps(document, "json"))
+    first = data["digests"][0]["papers"][0]
+    assert first["ai_summary"] == raw_entries(current)[0]["paper"]["ai_summary"]
+    assert first["ai_keywords"] == raw_entries(current)[0]["paper"]["ai_keywords"]
+    assert digestkit.loads(digestkit.dumps(document, "json")) == document
+    assert read_daily_papers(digestkit.dumps(document, "hf-json")) == document
+    assert "ai_summary" not in digestkit.dumps(document, "markdown")  # the generator's template
+
+
+@pytest.mark.corpus
+def test_a_folder_of_responses_becomes_the_digest_archive(
+    responses: list[Path], tmp_path: Path
+) -> None:
+    archive = tmp_path / "paper_logs"
+    result = run("convert", HF_API, "--from", "hf-json", "--split", archive)
+    assert result.returncode == 0, err(result)
+    assert err(result) == ""
+    written = sorted(p.relative_to(archive).as_posix() for p in archive.rglob("*.md"))
+    assert written == [f"{p.stem[:4]}/{p.stem[5:7]}/{p.stem[8:]}.md" for p in responses]
+    checked = run("validate", archive)
+    assert checked.returncode == 0, checked.stdout.decode()
+    assert "0 errors, 0 warnings in 5 files" in err(checked)
+    for path in responses:
+        day = archive / path.stem[:4] / path.stem[5:7] / f"{path.stem[8:]}.md"
+        expected = without_ai_fields(read_daily_papers(path.read_bytes(), path=path.name))
+        assert digestkit.parse_file(day) == expected
+    # Again over the archive: only a file whose content changed is rewritten.
+    days = sorted(archive.rglob("*.md"))
+    edited = days[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Vote: ", "Vote: 1"), "utf-8")
+    before = {p: p.stat().st_mtime_ns for p in days}
+    time.sleep(0.05)
+    again = run("convert", HF_API, "--from", "hf-json", "--split", archive)
+    assert again.returncode == 0, err(again)
+    changed = [p for p in days if p.stat().st_mtime_ns != before[p]]
+    assert changed == [edited]
+    assert digestkit.parse_file(edited) == without_ai_fields(
+        read_daily_papers(responses[0].read_bytes(), path=responses[0].name)
+    )
+
+
+# -- chunked reading ---------------------------------------------------------------------------
+@pytest.mark.parametrize("chunk", [1, 7, 64, 4096])
+def test_chunked_bytes_read_exactly_like_the_whole_text(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries, multi-byte characters and line:col positions across window boundaries."""
+    texts = [DAILY.read_text(encoding="utf-8"), MISSING.read_text(encoding="utf-8")]
+    texts.append('\ufeff[ {"paper": {"id": "2501.1", "title": "é\\ud800"}}, 12 ,\n 3.5e1 ]')
+    whole = [read_daily_papers(text, path="x.json") for text in texts]
+    monkeypatch.setattr(_hf_entries, "CHUNK", chunk)
+    for text, expected in zip(texts, whole, strict=True):
+        got = read_daily_papers(text.encode("utf-8"), path="x.json")
+        assert got == expected
+        assert got.diagnostics == expected.diagnostics
+    for broken in ('[{"paper": {"id": "1"}},\n  {"paper": }]', '[{"paper": {}}]\n ]', "[1, 2"):
+        with pytest.raises(DigestError) as whole_error:
+            read_daily_papers(broken)
+        with pytest.raises(DigestError) as chunked_error:
+            read_daily_papers(broken.encode("utf-8"))
+        assert chunked_error.value.diagnostics == whole_error.value.diagnostics
+    with pytest.raises(DigestError, match="DK001"):
+        read_daily_papers(b'[{"paper": {"id": "1", "title": "' + b"x" * 50 + b'\xff"}}]')
+
+
+# -- round trips: every URL, and what hf-json cannot hold ----------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/papers/2311.10770",
+        "",
+        "x",
+        "https://arxiv.org/abs/2311.10770v2",
+        "https://huggingface.co/papers/2311.10770",
+        "http://example.org/a?b=c#d",
+        "https://arxiv.org/abs//papers/1",
+    ],
+)
+def test_any_url_reads_back_unchanged(url: str) -> None:
+    document = DigestDocument(
+        digests=[DailyDigest(date=dt.date(2025, 1, 2), papers=[Paper(title="T", url=url)])]
+    )
+    back = read_daily_papers(digestkit.dumps(document, "hf-json"))
+    assert [p.url for p in back.papers] == [url]
+    assert not back.errors
+
+
+def test_what_hf_json_cannot_hold_is_a_warning_when_writing(tmp_path: Path) -> None:
+    labelled = Paper(
+        title="T",
+        url="https://arxiv.org/abs/2501.00001",
+        summary=[SummaryItem(label="A", text="b")],
+    )
+    document = DigestDocument(digests=[DailyDigest(date=dt.date(2025, 1, 2), papers=[labelled])])
+    with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="Label: text"):
+        digestkit.dumps(document, "hf-json")
+    plain = read_daily_papers(DAILY.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        digestkit.dumps(plain, "hf-json")  # an API day loses nothing
+    source = write(tmp_path / "day.md", digestkit.dumps(document, "markdown"))
+    result = run("convert", source, "-o", tmp_path / "day.hf.json")
+    assert result.returncode == 0
+    assert err(result).startswith("digestkit: warning: hf-json: summary bullets become one")
+
+
+# -- near misses -------------------------------------------------------------------------------
+def test_entries_that_are_python_reprs_give_one_error_saying_what_to_do(tmp_path: Path) -> None:
+    entries = [repr({"paper": {"id": f"2501.0000{n}", "title": "T"}}) for n in range(26)]
+    source = write(tmp_path / "dump.json", json.dumps(entries))
+    result = run("convert", source, "--to", "md")  # no --from: still found to be API JSON
+    assert result.returncode == 1
+    (line,) = err(result).splitlines()
+    assert "DK519 entries 1-26 (all 26) are strings holding Python dicts" in line
+    assert "json.dump" in line
+    twice = read_daily_papers(json.dumps([json.dumps({"paper": {"id": "2501.1"}})]))
+    assert [d.code for d in twice.diagnostics] == ["DK519"]
+    assert "encoded twice" in twice.diagnostics[0].message
+
+
+def test_an_empty_array_without_from_asks_which_format(tmp_path: Path) -> None:
+    source = write(tmp_path / "day.json", "[]\n")
+    result = run("convert", source, "--to", "md")
+    assert result.returncode == 1
+    assert "--from json or --from hf-json" in err(result)
+    assert run("convert", source, "--from", "hf-json", "--to", "md").returncode == 0
+
+
+def test_undated_entries_are_refused_until_a_date_is_given(tmp_path: Path) -> None:
+    source = write(tmp_path / "dump.json", json.dumps([entry("2501.00001")]))
+    result = run("convert", source, "--to", "md", "-o", tmp_path / "out.md")
+    assert result.returncode == 1
+    assert "DK512" in err(result) and "--date YYYY-MM-DD" in err(result)
+    assert not (tmp_path / "out.md").exists()
+    dated = run("convert", source, "--date", "2025-01-02", "-o", tmp_path / "out.md")
+    assert dated.returncode == 0, err(dated)
+    assert run("validate", tmp_path / "out.md").returncode == 0
+
+
+@pytest.mark.parametrize("media", ["//[", "http://[x]/", "https://[::1/clip.mp4"])
+def test_media_urls_urlsplit_refuses_do_not_crash(media: str, tmp_path: Path) -> None:
+    item = entry("2501.00001", "2025-01-02T00:00:00Z", upvotes=1, summary="S.")
+    item["paper"]["authors"] = [{"name": "A"}]
+    item["thumbnail"], item["mediaUrls"] = media, [media]
+    text = json.dumps([item])
+    kind = "video" if media.endswith(".mp4") else "image"
+    assert read_daily_papers(text, date="2025-01-02").papers[0].media == Media(kind=kind, url=media)
+    assert digestkit.loads(text, "hf-json").papers[0].media is not None  # type: ignore[union-attr]
+    source = write(tmp_path / "2025-01-02.json", text)
+    for command in (
+        ["validate", "--from", "hf-json", source],
+        ["convert", source, "--to", "md"],
+        ["diff", source, source],
+    ):
+        result = run(*command)
+        assert result.returncode == 0, err(result)
+
+
+def test_lone_surrogates_are_errors_at_their_place_not_tracebacks(tmp_path: Path) -> None:
+    text = '[\n  {"paper": {"id": "2501.1", "title": "A \\ud800 B", "upvotes": 1}}\n]'
+    document = read_daily_papers(text, date="2025-01-02")
+    (found,) = [d for d in document.diagnostics if d.code == "DK516"]
+    assert (found.line, found.col) == (2, text.split("\n")[1].index("\\ud800") + 1)
+    assert found.is_error
+    assert document.papers[0].title == "A \ufffd B"
+    source = write(tmp_path / "2025-01-02.json", text)
+    result = run("convert", source, "--to", "json")
+    assert result.returncode == 1
+    assert "DK516" in err(result) and "PYTHONIOENCODING" not in err(result)
+    assert "A \ufffd B" in result.stdout.decode("utf-8")
+    paired = read_daily_papers(text.replace("\\ud800", "\\ud83d\\ude00"), date="2025-01-02")
+    assert paired.papers[0].title == "A \U0001f600 B" and not paired.errors
+    for name, bad in (
+        ("s.json", '{"digests": [{"date": null, "papers": [{"title": "\\udc00", "url": "u"}]}]}'),
+        ("s.jsonl", '{"date": null, "title": "x\\ud800", "url": "u"}\n'),
+    ):
+        with pytest.raises(DigestError, match="lone surrogate"):
+            digestkit.loads(bad, "jsonl" if name.endswith("l") else "json")
+        result = run("convert", write(tmp_path / name, bad), "--to", "md")
+        assert result.returncode == 1
+        assert "lone surrogate" in err(result) and "PYTHONIOENCODING" not in err(result)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("thumbnail", "javascript:alert(1)", "DK222"),
+        ("thumbnail", "JaVaScRiPt:alert(1)", "DK222"),
+        ("title", "Nice <script>alert(1)</script>", "DK220"),
+        ("summary", "See <img src=x onerror=alert(1)>", "DK221"),
+        ("summary", "[click](javascript:alert(1))", "DK222"),
+        ("url", "data:text/html,<b>", "DK222"),
+    ],
+)
+def test_the_markdown_readers_active_content_checks_apply(
+    field: str, value: str, code: str
+) -> None:
+    item = entry("2501.00001", upvotes=1, summary="S.", authors=[{"name": "A"}])
+    item["thumbnail"] = THUMBS + "2501.00001.png"
+    if field in ("thumbnail", "url"):
+        item[field] = value
+    else:
+        item["paper"][field] = value
+    document = read_daily_papers([item], date="2025-01-02")
+    assert code in [d.code for d in document.errors], document.diagnostics

@@ -95,6 +95,8 @@ def output_format(args: argparse.Namespace) -> Format:
                 f"cannot tell the output format from {args.output!r}; give --to FORMAT"
             )
         return inferred
+    if args.split and args.source_format == "hf-json":
+        return get_format("markdown")  # API responses to the digest archive
     raise UsageError(
         "give the output format with --to FORMAT, or an -o file name with a "
         "known extension (.json, .jsonl, .csv, .bib, .md, .html)"
@@ -112,6 +114,7 @@ class Conversion:
         self.inputs = inputs
         self.failed = 0
         self.converted = 0
+        self.last_format = ""  # the format the last input was read as
         self.progress: Any = None
         if len(inputs) > 1 and sys.stderr is not None and sys.stderr.isatty():
             from tqdm import tqdm
@@ -160,10 +163,16 @@ class Conversion:
         fmt = input_format(item, self.requested_from)
         text = None if fmt == "markdown" else data.decode("utf-8")
         if fmt == "json" and not self.requested_from:
-            from .hf_json import looks_like_daily_papers
+            from .hf_json import looks_like_daily_papers, no_json_entries
 
             if looks_like_daily_papers(text or ""):  # `.json` holding the API's entries
                 fmt = "hf-json"
+            elif no_json_entries(text or ""):
+                raise BadInput(
+                    "an empty JSON array: no digestkit documents, or a Daily Papers day "
+                    "without papers; say which with --from json or --from hf-json"
+                )
+        self.last_format = fmt
         if self.date is not None and fmt != "hf-json":
             raise BadInput(f"--date applies to hf-json input, and this input is {fmt}")
         if text is None:
@@ -177,7 +186,11 @@ class Conversion:
         if fmt == "hf-json":
             from .hf_json import read_daily_papers
 
-            return [read_daily_papers(text, date=self.date, path=item.name)]
+            document = read_daily_papers(data, date=self.date, path=item.name)
+            undated = next((d for d in document.errors if d.code == "DK512"), None)
+            if undated is not None:  # Markdown without a digest heading would fail validate
+                raise BadInput(f"{undated.code} {undated.message}")
+            return [document]
         from .io_api import loads
 
         loaded = loads(text, fmt)
@@ -270,10 +283,12 @@ def output_stem(relative: PurePath) -> PurePath:
 def split(
     run: Conversion, outputs: Outputs, fmt: Format, writer: Any, options: dict[str, Any]
 ) -> None:
-    """One output per input under the `outputs` folder, mirroring the inputs' relative paths.
+    """One output per input under the `outputs` folder, mirroring the inputs' relative paths (or
+    the archive's `YYYY/MM/DD.md` days for hf-json read into Markdown: `split_outputs`).
 
-    Every output path is claimed from `outputs` before anything is read: one that would land
-    outside the folder, or on another input's output, is refused for that input.
+    Every output path is claimed from `outputs` before it is written: one that would land
+    outside the folder, or on another input's output, is refused for that input. An output
+    that already holds exactly the new text is left untouched.
 
     A writer module with a site index (`INDEX_NAME`, `index_entries`, `write_index`: html) gets
     each output's index entries as it is written, then writes the index beside the outputs; each
@@ -288,39 +303,86 @@ def split(
     if index_name is not None:
         index = outputs.claim(index_name, "the site index")
     for item in run.inputs:
-        stem = output_stem(item.relative)
-        try:
-            target = outputs.claim(stem.with_name(stem.name + fmt.extension), item.name)
-        except OutputRefused as exc:
-            run.fail(f"{item.name}: {exc}")
-            continue
         documents = run.read(item)
         if run.progress is not None:
             run.progress.update()
-        if not documents:
-            continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page_options = options
+        for relative, output in split_outputs(item, documents, run.last_format, fmt):
+            try:
+                target = outputs.claim(relative, item.name)
+            except OutputRefused as exc:
+                run.fail(f"{item.name}: {exc}")
+                continue
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                page_options = options
+                if index_name is not None:
+                    href = index_link(target, directory, index_name)
+                    page_options = {**options, "index_href": href}
+                write_if_changed(target, writer, output, page_options)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                run.fail(f"{target}: {describe(exc)}")
+                continue
             if index_name is not None:
-                page_options = {**options, "index_href": index_link(target, directory, index_name)}
-            with atomic_output(target) as stream:
-                writer.write(iter(documents), stream, **page_options)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            run.fail(f"{target}: {describe(exc)}")
-            continue
-        if index_name is not None:
-            entries.extend(
-                writer.index_entries(documents, target.relative_to(directory).as_posix())
-            )
+                entries.extend(
+                    writer.index_entries(output, target.relative_to(directory).as_posix())
+                )
     if index_name is not None and entries:
         try:
             with atomic_output(index) as stream:
                 writer.write_index(entries, stream)
         except OSError as exc:
             run.fail(f"{index}: {describe(exc)}")
+
+
+def split_outputs(
+    item: Input, documents: list[DigestDocument], read_as: str, fmt: Format
+) -> list[tuple[PurePath, list[DigestDocument]]]:
+    """Where `--split` writes an input's documents: beside its relative path, or for hf-json
+    read into Markdown, the digest archive's layout (`YYYY/MM/DD.md`, one file per day, as
+    daily_papers_ko keeps it). Paths are relative to the `--split` folder, which claims them."""
+    from pathlib import PurePath
+
+    from .models import DigestDocument
+
+    if not documents:
+        return []
+    if read_as == "hf-json" and fmt.name == "markdown":
+        return [
+            (
+                PurePath(f"{digest.date:%Y}", f"{digest.date:%m}", f"{digest.date:%d}.md"),
+                [DigestDocument(digests=[digest])],
+            )
+            for document in documents
+            for digest in document.digests
+            if digest.date is not None
+        ]
+    stem = output_stem(item.relative)
+    return [(stem.with_name(stem.name + fmt.extension), documents)]
+
+
+def write_if_changed(
+    target: Path, writer: Any, documents: list[DigestDocument], options: dict[str, Any]
+) -> bool:
+    """Write the documents to `target` unless it already holds exactly that text, so that
+    re-running over an archive rewrites (and touches) only what changed. True if written."""
+    import io
+
+    from ._files import atomic_output
+
+    text = io.StringIO()
+    writer.write(iter(documents), text, **options)
+    rendered = text.getvalue().encode("utf-8")
+    try:
+        same_size = target.is_file() and target.stat().st_size == len(rendered)
+        if same_size and target.read_bytes() == rendered:
+            return False
+    except OSError:
+        pass  # unreadable: the write below reports what is wrong
+    with atomic_output(target) as stream:
+        stream.write(text.getvalue())
+    return True
 
 
 def index_link(target: Path, directory: Path, index_name: str) -> str:

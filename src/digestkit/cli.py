@@ -168,7 +168,8 @@ examples:
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="hf-json input: the digest date (default: the day each entry was featured)",
+        help="hf-json input: the digest date (default: each entry's submittedOnDailyAt, else a "
+        "YYYY-MM-DD.json file name, else its publishedAt)",
     )
     sub.add_argument(
         "--split",
@@ -418,7 +419,8 @@ examples:
         "--date",
         type=iso_date,
         metavar="YYYY-MM-DD",
-        help="hf-json input: the digest date (default: the day each entry was featured)",
+        help="hf-json input: the digest date (default: each entry's submittedOnDailyAt, else a "
+        "YYYY-MM-DD.json file name, else its publishedAt)",
     )
 
 
@@ -513,6 +515,21 @@ def resolve(handler: str) -> Handler:
     return function
 
 
+def _warnings_as_messages() -> None:
+    """A writer's data-loss warnings (`HfJsonLossWarning`) as one `digestkit: warning:` line."""
+    import warnings
+
+    default = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *rest: Any, **kw: Any) -> None:
+        if category.__name__ == "HfJsonLossWarning":
+            print(f"digestkit: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, *rest, **kw)
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -520,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else 2
     utf8_stdio()
+    _warnings_as_messages()
     subparser: argparse.ArgumentParser = args.parser
     from ._cli_common import UsageError, describe, error
 

@@ -83,14 +83,18 @@ RULES: dict[str, Rule] = {
         Rule("DK505", _W, "HF `paper.upvotes` is missing or not a non-negative integer"),
         Rule("DK506", _W, "HF entry has no authors"),
         Rule("DK507", _W, "HF author has no usable `name`; author skipped"),
-        Rule("DK508", _W, "HF entry has no `thumbnail` or `mediaUrls`"),
+        Rule("DK508", _W, "HF entry has no `thumbnail`, `mediaUrls` or `mediaUrl`"),
         Rule("DK509", _W, "HF entry has no abstract (`paper.summary`)"),
-        Rule("DK510", _W, "HF entry has no featured date (`publishedAt`)"),
+        Rule("DK510", _W, "HF entry has no date (`paper.submittedOnDailyAt`, `publishedAt`)"),
         Rule("DK511", _W, "HF entries are featured on several days: one digest per day"),
-        Rule("DK512", _W, "HF entries give no digest date: pass one"),
+        Rule("DK512", _E, "HF entries give no digest date: pass one"),
         Rule("DK513", _W, "HF JSON has no entries"),
         Rule("DK514", _W, "HF `paper.id` repeats an earlier entry"),
         Rule("DK515", _W, "HF field has the wrong type and is ignored"),
+        Rule("DK516", _E, "HF JSON string holds an escaped lone surrogate (read as U+FFFD)"),
+        Rule("DK517", _W, "HF `paper.submittedOnDailyAt` is not the day in the file name"),
+        Rule("DK518", _W, "HF entries dated by `publishedAt`, which is not the day queried"),
+        Rule("DK519", _E, "HF entries are strings holding objects, not objects; skipped"),
     )
 }
 

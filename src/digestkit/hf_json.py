@@ -13,11 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from .diagnostics import Diagnostic, DigestError
+from ._hf_entries import Entry, EntryStream, Where
+from ._json_text import LONE_SURROGATE, scrub
+from .active import find_active, script_scheme
+from .diagnostics import Diagnostic
 from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
 
 ABS_URL = "https://arxiv.org/abs/{}"
@@ -56,8 +61,29 @@ def _tidy(text: str) -> str:
 
 
 def is_video_url(url: str) -> bool:
-    """The generator's rule: a media URL is a video when its path ends in `.mp4`."""
-    return urlsplit(url).path.lower().endswith(".mp4")
+    """The generator's rule: a media URL is a video when its path ends in `.mp4`. A URL that
+    `urlsplit` refuses (`//[`, `http://[x]/`) is judged by its text before `?` and `#`."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = url.split("#", 1)[0].split("?", 1)[0]
+    return path.lower().endswith(".mp4")
+
+
+def day_of_file(path: str | None) -> dt.date | None:
+    """The day a response was queried for, from its name (`2025-03-17.json`, `.hf.json`)."""
+    if path is None:
+        return None
+    match = _DAY_FILE.fullmatch(PurePath(path).name)
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
+
+_DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.hf)?\.json", re.IGNORECASE)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -74,27 +100,32 @@ def read_daily_papers(
     JSON, or JSON that is not an array, raises `DigestError` (DK003); bytes that are not UTF-8
     raise `DigestError` (DK001).
 
-    The digest date is `date` when given (all papers go into one digest). Otherwise it is the
-    day each entry was featured (its `publishedAt`, else `paper.submittedOnDailyAt`, in UTC):
-    one digest per day, in order of first appearance, with DK511 when there are several.
+    The date rule (`docs/hf-json.md`): `date` when given puts every paper into one digest.
+    Otherwise each entry's day is its `paper.submittedOnDailyAt` (the day it was featured);
+    else the day in the file name when `path` is `YYYY-MM-DD.json` (one `?date=` response);
+    else, as a last resort, the UTC day of the entry's `publishedAt` (DK518 says so). One
+    digest per day, in date order (DK511 when there are several).
     """
     day = _as_date(date)
-    if isinstance(source, (bytes, bytearray)):
-        source = _decode(bytes(source), path)
-    if isinstance(source, str):
-        entries, array_at = _split_array(source.removeprefix("\ufeff"), path)
+    entries: Iterable[Entry]
+    if isinstance(source, bytearray):
+        source = bytes(source)
+    if isinstance(source, (str, bytes)):
+        stream = EntryStream(source, path)
+        entries, array_at = stream, stream.array_at
     elif isinstance(source, list):
-        entries, array_at = [(value, (1, 1)) for value in source], (1, 1)
+        entries, array_at = (Entry(value, (1, 1), []) for value in source), (1, 1)
     else:
         raise TypeError(
             f"read_daily_papers() takes JSON text, bytes or a list, not {type(source).__name__}"
         )
-    return _Reader(path).document(entries, array_at, day)
+    return _Reader(path).document(entries, array_at, day, day_of_file(path))
 
 
 def looks_like_daily_papers(text: str) -> bool:
     """Whether `text` is Daily Papers JSON rather than digestkit JSON: a top-level array whose
-    first item is an object with a `paper` object. Decodes only that first item."""
+    first item is an object with a `paper` object, or a string holding one (a list written
+    with `str()`, which the reader then explains). Decodes only that first item."""
     text = text.removeprefix("\ufeff")
     start = _skip(text, 0)
     if text[start : start + 1] != "[":
@@ -103,7 +134,26 @@ def looks_like_daily_papers(text: str) -> bool:
         first, _ = json.JSONDecoder().raw_decode(text, _skip(text, start + 1))
     except json.JSONDecodeError:
         return False
+    if isinstance(first, str):
+        return _object_text(first) is not None
     return isinstance(first, dict) and isinstance(first.get("paper"), dict)
+
+
+def no_json_entries(text: str) -> bool:
+    """Whether `text` is an empty JSON array, which is both no digestkit documents and a Daily
+    Papers day without papers: only `--from` can tell."""
+    return len(text) < 4096 and "".join(text.removeprefix("\ufeff").split()) == "[]"
+
+
+def _object_text(value: str) -> str | None:
+    """What an entry that is a string holds: `python` for a dict's repr (`{'paper': ...`),
+    `json` for JSON encoded twice (`{"paper": ...`), else None."""
+    head = value.lstrip()[:12].replace(" ", "")
+    if head.startswith("{'paper'"):
+        return "python"
+    if head.startswith('{"paper"'):
+        return "json"
+    return None
 
 
 def _as_date(date: dt.date | str | None) -> dt.date | None:
@@ -117,110 +167,45 @@ def _as_date(date: dt.date | str | None) -> dt.date | None:
     raise TypeError(f"date must be a datetime.date or a YYYY-MM-DD string, not {date!r}")
 
 
-def _decode(data: bytes, path: str | None) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        message = f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x})"
-        raise DigestError([Diagnostic("DK001", message, line, col, path)]) from None
-
-
-Where = tuple[int, int]
-
-
-class _Lines:
-    """1-based `line:col` of increasing offsets, counting each newline once."""
-
-    def __init__(self, text: str):
-        self.text, self.offset, self.line, self.line_start = text, 0, 1, 0
-
-    def at(self, offset: int) -> Where:
-        if offset < self.offset:
-            self.offset, self.line, self.line_start = 0, 1, 0
-        self.line += self.text.count("\n", self.offset, offset)
-        newline = self.text.rfind("\n", self.offset, offset)
-        if newline >= 0:
-            self.line_start = newline + 1
-        self.offset = offset
-        return self.line, offset - self.line_start + 1
-
-
-def _split_array(text: str, path: str | None) -> tuple[list[tuple[Any, Where]], Where]:
-    """The array's items with the `line:col` each starts at, decoded one at a time."""
-    lines = _Lines(text)
-
-    def fail(message: str, offset: int) -> DigestError:
-        return DigestError([Diagnostic("DK003", message, *lines.at(offset), path)])
-
-    decoder = json.JSONDecoder()
-    pos = _skip(text, 0)
-    if text[pos : pos + 1] != "[":
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise fail(f"invalid JSON: {exc.msg}", exc.pos) from None
-        raise fail(
-            f"Daily Papers JSON is an array of entries, not {_json_type(value)}", pos
-        ) from None
-    array_at = lines.at(pos)
-    items: list[tuple[Any, Where]] = []
-    pos = _skip(text, pos + 1)
-    if text[pos : pos + 1] == "]":
-        pos += 1
-    else:
-        while True:
-            try:
-                value, end = decoder.raw_decode(text, pos)
-            except json.JSONDecodeError as exc:
-                raise fail(f"invalid JSON: {exc.msg}", exc.pos) from None
-            items.append((value, lines.at(pos)))
-            pos = _skip(text, end)
-            if text[pos : pos + 1] == ",":
-                pos = _skip(text, pos + 1)
-                continue
-            if text[pos : pos + 1] == "]":
-                pos += 1
-                break
-            raise fail("invalid JSON: Expecting ',' delimiter", pos)
-    pos = _skip(text, pos)
-    if pos != len(text):
-        raise fail("invalid JSON: Extra data", pos)
-    return items, array_at
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
-
-
 class _Reader:
     """One run over the entries; collects diagnostics as it goes."""
 
     def __init__(self, path: str | None):
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        self.by_published: list[int] = []  # entries dated by `publishedAt` (DK518)
+        self.off_file_day: list[int] = []  # entries whose submittedOnDailyAt is not the file's
+        self.as_text: dict[str, list[int]] = {}  # entries that are strings holding objects
 
     def report(self, code: str, message: str, where: Where) -> None:
         self.diagnostics.append(Diagnostic(code, message, where[0], where[1], self.path))
 
     def document(
-        self, entries: list[tuple[Any, Where]], array_at: Where, date: dt.date | None
+        self,
+        entries: Iterable[Entry],
+        array_at: Where,
+        date: dt.date | None,
+        file_day: dt.date | None,
     ) -> DigestDocument:
         found: list[tuple[Paper, dt.date | None]] = []
         seen: dict[str, int] = {}
-        for number, (value, where) in enumerate(entries, start=1):
-            read = self.entry(value, number, where, need_day=date is None)
+        count = 0
+        first_text_at: Where | None = None
+        for count, entry in enumerate(entries, start=1):
+            for where, escape in entry.surrogates:
+                self.report("DK516", f"entry {count}: " + LONE_SURROGATE.format(escape), where)
+            value = scrub(entry.value) if entry.surrogates else entry.value
+            if isinstance(value, str) and (kind := _object_text(value)) is not None:
+                self.as_text.setdefault(kind, []).append(count)
+                first_text_at = first_text_at or entry.where
+                continue
+            read = self.entry(value, count, entry.where, date=date, file_day=file_day)
             if read is None:
                 continue
-            if read[0].url in seen:
-                message = f"entry {number}: {read[0].url} is also entry {seen[read[0].url]}"
-                self.report("DK514", message, where)
-            seen.setdefault(read[0].url, number)
+            url = read[0].url
+            if url in seen:
+                self.report("DK514", f"entry {count}: {url} is also entry {seen[url]}", entry.where)
+            seen.setdefault(url, count)
             found.append(read)
         days: dict[dt.date | None, list[Paper]] = {} if date is None else {date: []}
         # An undated entry joins the digest of the entry before it (leading ones: the first day).
@@ -228,10 +213,11 @@ class _Reader:
         for paper, day in found:
             current = day or current
             days.setdefault(current, []).append(paper)
-        if not entries:
+        self.file_findings(count, array_at, first_text_at, file_day)
+        if count == 0:
             self.report("DK513", "no entries (a day without papers?)", array_at)
         elif date is None and len([day for day in days if day is not None]) > 1:
-            listed = ", ".join(str(day) for day in days)
+            listed = ", ".join(str(day) for day in sorted(d for d in days if d is not None))
             self.report(
                 "DK511",
                 f"entries are featured on {len(days)} days ({listed}): one digest per day; "
@@ -241,31 +227,79 @@ class _Reader:
         if None in days:
             # One file-level finding says it all: drop each entry's DK510.
             self.diagnostics = [d for d in self.diagnostics if d.code != "DK510"]
-            self.report("DK512", "no entry has a featured date: pass the date", array_at)
+            self.report(
+                "DK512",
+                "no entry has a date (`paper.submittedOnDailyAt` or `publishedAt`) and the file "
+                "name is not YYYY-MM-DD.json: pass the day queried (`--date YYYY-MM-DD`)",
+                array_at,
+            )
+        ordered = sorted(days.items(), key=lambda item: (item[0] is None, item[0] or dt.date.min))
         document = DigestDocument(
-            digests=[DailyDigest(date=day, papers=papers) for day, papers in days.items()]
+            digests=[DailyDigest(date=day, papers=papers) for day, papers in ordered]
         )
-        head = [d for d in self.diagnostics if d.code in ("DK511", "DK512", "DK513")]
-        document._diagnostics = head + [d for d in self.diagnostics if d not in head]
+        head = [d for d in self.diagnostics if d.code in _FILE_CODES]
+        document._diagnostics = head + [d for d in self.diagnostics if d.code not in _FILE_CODES]
         return document
 
+    def file_findings(
+        self, count: int, array_at: Where, text_at: Where | None, file_day: dt.date | None
+    ) -> None:
+        """One diagnostic per file for what concerns many entries."""
+        for kind, numbers in self.as_text.items():
+            how = (
+                "Python dicts (`{'paper': ...`, written with str() or print() instead of "
+                "json.dump): rebuild them with ast.literal_eval and write them with json.dump"
+                if kind == "python"
+                else "JSON objects encoded twice: decode each with json.loads and write the "
+                "list once with json.dump"
+            )
+            self.report(
+                "DK519",
+                f"{_entries(numbers, count)} {_are_strings(numbers)} holding {how}; skipped",
+                text_at or array_at,
+            )
+        if self.by_published:
+            self.report(
+                "DK518",
+                f"{_entries(self.by_published, count)} {_have(self.by_published)} no "
+                "`paper.submittedOnDailyAt`: dated by `publishedAt`, which is not always the "
+                "day queried; pass that day (`--date YYYY-MM-DD`) or name the file "
+                "YYYY-MM-DD.json",
+                array_at,
+            )
+        if self.off_file_day:
+            self.report(
+                "DK517",
+                f"{_entries(self.off_file_day, count)} {_have(self.off_file_day)} a "
+                "`paper.submittedOnDailyAt` day "
+                f"other than {file_day}, the day in the file name: dated by "
+                "`submittedOnDailyAt`; pass `--date` to put them in one digest",
+                array_at,
+            )
+
     def entry(
-        self, value: Any, number: int, where: Where, *, need_day: bool
+        self,
+        value: Any,
+        number: int,
+        where: Where,
+        *,
+        date: dt.date | None,
+        file_day: dt.date | None,
     ) -> tuple[Paper, dt.date | None] | None:
-        """The entry's paper and featured day; None (after an error) when there is no paper."""
+        """The entry's paper and day; None (after an error) when there is no paper."""
         paper = value.get("paper") if isinstance(value, dict) else None
         if not isinstance(paper, dict):
             what = "has no `paper` object" if isinstance(value, dict) else "is not an object"
             self.report("DK501", f"entry {number} {what}; skipped", where)
             return None
-        ident = paper.get("id")
-        if not isinstance(ident, str) or not _USABLE_URL.fullmatch(ident) or "](" in ident:
+        url = _url(value, paper)
+        if url is None:
+            ident = paper.get("id")
             problem = "missing" if ident is None else json.dumps(ident, ensure_ascii=False)
             self.report("DK502", f"entry {number}: `paper.id` is {problem}; skipped", where)
             return None
-        url = ident if ident.startswith(("https://", "http://")) else ABS_URL.format(ident)
-        label = f"entry {number} ({ident})"
-        if arxiv_id_from_url(url) is None:
+        label = f"entry {number} ({paper.get('id') or url or 'no id'})"
+        if arxiv_id_from_url(url) is None and "url" not in value:
             self.report("DK503", f"{label}: `paper.id` is not an arXiv id", where)
         fields = _Fields(self, label, where)
         found = Paper(
@@ -275,8 +309,55 @@ class _Reader:
             votes=fields.votes(paper),
             authors=fields.authors(paper),
             summary=fields.summary(paper, value),
+            ai_summary=fields.text(paper, "ai_summary", "paper.ai_summary"),
+            ai_keywords=fields.keywords(paper),
         )
-        return found, fields.day(paper, value) if need_day else None
+        fields.check_active(found)
+        if date is not None:
+            return found, None
+        return found, fields.day(paper, value, number, file_day)
+
+
+_FILE_CODES = ("DK511", "DK512", "DK513", "DK517", "DK518", "DK519")
+
+
+def _entries(numbers: list[int], count: int) -> str:
+    """`entries 1-26 (all 26)`, `entries 3, 7 (2 of 40)`: which entries a finding covers."""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 2:
+        shown = f"{numbers[0]}-{numbers[-1]}"
+    else:
+        shown = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+    share = f"all {count}" if len(numbers) == count else f"{len(numbers)} of {count}"
+    return f"entr{'y' if len(numbers) == 1 else 'ies'} {shown} ({share})"
+
+
+def _are_strings(numbers: list[int]) -> str:
+    return "is a string" if len(numbers) == 1 else "are strings"
+
+
+def _have(numbers: list[int]) -> str:
+    return "has" if len(numbers) == 1 else "have"
+
+
+def _url(entry: dict[str, Any], paper: dict[str, Any]) -> str | None:
+    """The paper URL: the entry's `url` when digestkit wrote one (a URL the id cannot give),
+    else `https://arxiv.org/abs/<paper.id>`, or the id itself when it is an http(s) URL.
+    None when there is no usable id."""
+    written = entry.get("url")
+    if isinstance(written, str) and _IS_URL.fullmatch(written):
+        return written
+    ident = paper.get("id")
+    if not isinstance(ident, str) or not _USABLE_URL.fullmatch(ident) or "](" in ident:
+        return None
+    return url_of_id(ident)
+
+
+_IS_URL = re.compile(r"(?:[^\s\]]|\][^\s(])*\]?")  # the model's `Url`
+
+
+def url_of_id(ident: str) -> str:
+    """The URL the generator wrote for a `paper.id`."""
+    return ident if ident.startswith(("https://", "http://")) else ABS_URL.format(ident)
 
 
 class _Fields:
@@ -346,21 +427,34 @@ class _Fields:
                 names.append(name)
         return names
 
+    def keywords(self, paper: dict[str, Any]) -> list[str] | None:
+        value = paper.get("ai_keywords")
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(word, str) for word in value):
+            self.wrong_type("paper.ai_keywords", value)
+            return None
+        return [_tidy(word) for word in value]
+
     def urls(self, owner: dict[str, Any], key: str, name: str) -> list[str]:
         value = owner.get(key)
         if value is None:
             return []
+        if isinstance(value, str) and key == "mediaUrl":  # the 2024-05/06 shape: one URL
+            value = [value]
         if not isinstance(value, list) or not all(isinstance(url, str) for url in value):
             self.wrong_type(name, value)
             return []
         return [url for url in value if _USABLE_URL.fullmatch(url)]
 
     def media(self, paper: dict[str, Any], entry: dict[str, Any]) -> Media | None:
-        """A video from `mediaUrls` (the entry's, then the paper's), else the `thumbnail`,
-        else the first image of `mediaUrls`."""
-        urls = self.urls(entry, "mediaUrls", "mediaUrls")
-        urls += self.urls(paper, "mediaUrls", "paper.mediaUrls")
-        video = next((url for url in urls if is_video_url(url)), None)
+        """A video from `mediaUrls` (the entry's, then the paper's) or `mediaUrl`, else the
+        `thumbnail`, else `mediaUrl` (the thumbnail of the 2024-05/06 shape), else the first
+        image of `mediaUrls`."""
+        listed = self.urls(entry, "mediaUrls", "mediaUrls")
+        listed += self.urls(paper, "mediaUrls", "paper.mediaUrls")
+        single = self.urls(entry, "mediaUrl", "mediaUrl")
+        video = next((url for url in listed + single if is_video_url(url)), None)
         if video is not None:
             return Media(kind="video", url=video)
         thumbnail = entry.get("thumbnail")
@@ -369,9 +463,9 @@ class _Fields:
         ):
             self.wrong_type("thumbnail", thumbnail)
             thumbnail = None
-        url = thumbnail or (urls[0] if urls else None)
+        url = thumbnail or next(iter(single + listed), None)
         if url is None:
-            self.report("DK508", "no `thumbnail` or `mediaUrls`")
+            self.report("DK508", "no `thumbnail`, `mediaUrls` or `mediaUrl`")
             return None
         return Media(kind="video" if is_video_url(url) else "image", url=url)
 
@@ -384,20 +478,49 @@ class _Fields:
             return []
         return [SummaryItem(text=abstract)]
 
-    def day(self, paper: dict[str, Any], entry: dict[str, Any]) -> dt.date | None:
-        for owner, key, name in (
-            (entry, "publishedAt", "publishedAt"),
-            (paper, "submittedOnDailyAt", "paper.submittedOnDailyAt"),
-        ):
-            value = owner.get(key)
-            if value is None:
-                continue
-            day = _day(value)
+    def check_active(self, paper: Paper) -> None:
+        """The Markdown reader's DK22x checks on what the Markdown would show: a script URL
+        as the paper or media link, active HTML in the title, abstract or AI summary."""
+        for name, url in (("the paper URL", paper.url), ("the media URL", paper.media)):
+            link = url.url if isinstance(url, Media) else url
+            scheme = script_scheme(link) if isinstance(link, str) else None
+            if scheme:
+                self.report("DK222", f"`{scheme}` URL as {name}")
+        texts = [
+            ("title", paper.title),
+            ("abstract", paper.summary[0].text if paper.summary else ""),
+        ]
+        texts.append(("AI summary", paper.ai_summary or ""))
+        for name, text in texts:
+            if "<" in text or "](" in text or "]:" in text:
+                for finding in find_active(text):
+                    self.report(finding.code, f"{finding.message} in the {name}")
+
+    def day(
+        self, paper: dict[str, Any], entry: dict[str, Any], number: int, file_day: dt.date | None
+    ) -> dt.date | None:
+        """`paper.submittedOnDailyAt`, else the file's day, else the entry's `publishedAt`."""
+        submitted = paper.get("submittedOnDailyAt")
+        if submitted is not None:
+            day = _day(submitted)
             if day is not None:
+                if file_day is not None and day != file_day:
+                    self.reader.off_file_day.append(number)
                 return day
-            self.wrong_type(name, value)
+            self.wrong_type("paper.submittedOnDailyAt", submitted)
+        if file_day is not None:
+            return file_day
+        published = entry.get("publishedAt")
+        if published is not None:
+            day = _day(published)
+            if day is not None:
+                self.reader.by_published.append(number)
+                return day
+            self.wrong_type("publishedAt", published)
         self.report(
-            "DK510", "no featured date (`publishedAt`); it joins the digest of the entry before it"
+            "DK510",
+            "no date (`paper.submittedOnDailyAt`, `publishedAt`); it joins the digest of the "
+            "entry before it",
         )
         return None
 
@@ -419,16 +542,25 @@ def _day(value: object) -> dt.date | None:
 
 
 # -- writing -----------------------------------------------------------------------------------
+class HfJsonLossWarning(UserWarning):
+    """What a document holds that the API shape cannot: written as near as it goes, never
+    silently (the CLI prints these as `digestkit: warning: ...`)."""
+
+
 def to_daily_papers(document: DigestDocument) -> list[dict[str, Any]]:
     """The document's papers as Daily Papers entries, in document order (the `hf-json` format).
 
     Only what digests hold is written; the entries lack the API's other fields (`numComments`,
     `submittedBy`, author `_id`s...). `read_daily_papers` reads the result back to equal papers
-    within the limits listed in `docs/hf-json.md`.
+    within the limits listed in `docs/hf-json.md`; what would not read back the same is one
+    `HfJsonLossWarning` per kind of loss.
     """
     if not isinstance(document, DigestDocument):
         raise TypeError(f"to_daily_papers() takes a DigestDocument, not {type(document).__name__}")
-    return [_entry(paper, digest.date) for digest in document.digests for paper in digest.papers]
+    entries = [_entry(paper, digest.date) for digest in document.digests for paper in digest.papers]
+    for message in _losses(document):
+        warnings.warn(message, HfJsonLossWarning, stacklevel=2)
+    return entries
 
 
 def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
@@ -441,11 +573,19 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
         "authors": [{"name": name} for name in paper.authors],
         "title": paper.title,
     }
+    if date is not None:
+        inner["submittedOnDailyAt"] = f"{date.isoformat()}T00:00:00.000Z"
     if abstract is not None:
         inner["summary"] = abstract
     if paper.votes is not None:
         inner["upvotes"] = paper.votes
+    if paper.ai_summary is not None:
+        inner["ai_summary"] = paper.ai_summary
+    if paper.ai_keywords is not None:
+        inner["ai_keywords"] = paper.ai_keywords
     entry: dict[str, Any] = {"paper": inner}
+    if url_of_id(ident) != paper.url:  # `/papers/2311.10770`, `x`, "": no id gives them back
+        entry["url"] = paper.url
     if date is not None:
         entry["publishedAt"] = f"{date.isoformat()}T00:00:00.000Z"
     entry["title"] = paper.title
@@ -465,3 +605,40 @@ def _abstract(summary: Iterable[SummaryItem]) -> str | None:
     """One unlabelled item is the abstract; bullets become `Label: text` lines."""
     lines = [item.text if item.label is None else f"{item.label}: {item.text}" for item in summary]
     return "\n".join(lines) if lines else None
+
+
+def _losses(document: DigestDocument) -> Iterator[str]:
+    """One message per kind of data that would not read back as it is."""
+    counts: dict[str, int] = {}
+
+    def count(kind: str) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+
+    days: set[dt.date | None] = set()
+    for digest in document.digests:
+        if not digest.papers:
+            count("an empty digest is not written (entries are papers)")
+        if digest.date in days:
+            count("a second digest of one day reads back as part of the first")
+        days.add(digest.date)
+        if digest.date is None and digest.papers:
+            count("an undated digest's papers are written without a date")
+        if digest.epilogue:
+            count("a digest epilogue is not written")
+        for paper in digest.papers:
+            if len(paper.summary) > 1 or any(item.label for item in paper.summary):
+                count("summary bullets become one abstract of `Label: text` lines")
+            if any(not _is_tidy(item.text, lines=True) for item in paper.summary):
+                count("an abstract's whitespace runs and blank lines read back collapsed")
+            if not _is_tidy(paper.title) or not all(map(_is_tidy, paper.authors)):
+                count("whitespace runs in a title or author name read back as one space")
+            media = paper.media
+            if media is not None and (media.kind == "video") != is_video_url(media.url):
+                count(
+                    "a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
+                    "reads back as the other kind"
+                )
+    if document.preamble:
+        yield "hf-json: the preamble (text before the first digest) is not written"
+    for kind, number in counts.items():
+        yield f"hf-json: {kind} ({number}x)"

@@ -165,6 +165,18 @@ class Paper(DigestModel):
     summary: list[SummaryItem] = Field(
         default_factory=list, description="The summary bullets in file order."
     )
+    # Hugging Face's own fields, read from its API JSON (hf-json); Markdown digests have no
+    # place for them, so JSON output leaves them out when absent.
+    ai_summary: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Hugging Face's one-sentence AI summary (`paper.ai_summary`), if read.",
+    )
+    ai_keywords: list[str] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Hugging Face's AI keywords (`paper.ai_keywords`), if read.",
+    )
 
     _layout: Trivia[PaperLayout | None] = Trivia(_none)
 

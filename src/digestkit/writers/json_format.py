@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from .._json_text import refuse_lone_surrogates
 from ..diagnostics import DigestError, FormatError, invalid_json
 from ..models import DigestDocument
 
@@ -76,6 +77,7 @@ def read(text: str) -> list[DigestDocument]:
     """An object is one document, an array many. Raises `DigestError` naming the line:col of a
     JSON syntax error, or the path (`digests.0.papers.3.votes`) of a value the model rejects."""
     text = text.removeprefix("\ufeff")
+    refuse_lone_surrogates(text)
     stripped = text.lstrip()
     try:
         if stripped.startswith("{"):

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from .._json_text import refuse_lone_surrogates
 from ..diagnostics import FormatError, invalid_json
 from ..models import DailyDigest, DigestDocument, Paper
 
@@ -41,6 +42,7 @@ def read(text: str) -> list[DigestDocument]:
     skipped. Raises `DigestError` naming the line (and column) at fault."""
     digests: list[DailyDigest] = []
     current: dt.date | None = None
+    refuse_lone_surrogates(text.removeprefix("\ufeff"))
     for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
