@@ -21,6 +21,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Paper
+from digestkit.writers._bibtex_math import CONTROL_WORDS, unsafe_token
 
 from .strategies import PROFILE, one_line
 
@@ -119,6 +120,8 @@ def expected_title(title: str) -> tuple[str, list[str]]:
     math = re.findall(r"\$[^$]*\$", title) if title.count("$") % 2 == 0 else []
     if not all(balanced(segment) for segment in math):
         math = []  # documented: math that would unbalance the entry is treated as text
+    if any(unsafe_token(segment) is not None for segment in math):
+        math = []  # documented: math LaTeX must not run is treated as text
     text = re.sub(r"\$[^$]*\$", PLACEHOLDER, title) if math else title
     return ligatures(text), math
 
@@ -366,7 +369,7 @@ def test_writer_streams_and_keeps_the_stream_open() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"protcet": "words"}, {"protect": "all"}, {"ascii": "yes"}],
+    [{"protcet": "words"}, {"protect": "all"}, {"ascii": "yes"}, {"raw_math": "yes"}],
 )
 def test_bad_options_are_format_errors(options: dict[str, Any]) -> None:
     with pytest.raises(FormatError, match="bibtex"):
@@ -399,3 +402,101 @@ def test_any_title_and_names_give_a_valid_entry(title: str, names: list[str], as
         split = split_name_list(raw.value) if raw else []
         decoded = [decode(name).replace(*CIRCUMFLEX) for name in split]
         assert decoded == [ligatures(name) for name in names]
+
+
+MATH_SEGMENT = re.compile(r"\$[^$]*\$")
+
+
+@pytest.mark.corpus
+def test_corpus_math_passes_unchanged(corpus_bib: str, corpus_documents: Corpus) -> None:
+    """Every corpus title with balanced math keeps it verbatim in the default (safe) output,
+    and every control sequence the corpus uses is on the allow-list."""
+    titles = [p.title for _, p in corpus_papers(corpus_documents)]
+    with_math = [t for t in titles if MATH_SEGMENT.search(t) and t.count("$") % 2 == 0]
+    assert len(with_math) >= 18
+    used = {name for t in with_math for name in re.findall(r"\\([A-Za-z]+)", t)}
+    assert used == {"sim", "textit", "nabla", "textbf", "times"}  # what the corpus writes
+    assert used <= CONTROL_WORDS
+    raw_titles = [entry.fields_dict["title"].value for entry in parse_bib(corpus_bib).entries]
+    for title, raw in zip(titles, raw_titles, strict=True):
+        if title in with_math:
+            assert RAW_MATH.findall(raw) == MATH_SEGMENT.findall(title), title
+    trusted = digestkit.dumps(corpus_documents.values(), "bibtex", raw_math=True)
+    assert trusted == corpus_bib  # the corpus has no math that the default changes
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        r"Read $\input{/etc/hostname}$ here",
+        r"$\immediate\openout1=x.tex$",
+        "$^^5cinput^^7b/etc/hostname^^7d$",
+        r"$\^^5cinput$",
+        r"$\csname input\endcsname{/etc/hostname}$",
+        r"$\def\x{\x}\x$",
+        r"$\mathcal{\input{x}}$ and $\alpha$",  # one unsafe segment makes the title text
+        r"$\INPUT{x}$",  # a style's lowercasing would make it \input
+        r"$x % comment$",
+        r"$#1$",
+        r"$a & b$",
+        "$a\x0cb$",
+        r"$x\$ $y$",  # `\$` does not close TeX's math
+        "$$ display",
+        r"$\é$",
+    ],
+)
+def test_math_latex_must_not_run_is_written_as_text(title: str) -> None:
+    text = digestkit.dumps(doc(paper(title)), "bibtex", protect="none")
+    raw = bib_fields(text)["title"]
+    assert RAW_MATH.findall(raw) == []
+    assert "^^" not in raw
+    assert all(
+        name in {"textbackslash", "textasciicircum", "textasciitilde", "textbraceleft",
+                 "textbraceright"}
+        for name in re.findall(r"\\([A-Za-z]+)", raw)
+    ), raw  # fmt: skip
+    assert decode(raw).replace(*CIRCUMFLEX) == ligatures(title)
+    strict_pybtex(text)
+    trusted = bib_fields(digestkit.dumps(doc(paper(title)), "bibtex", raw_math=True))["title"]
+    assert trusted != raw  # raw_math passes it through
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        r"$\alpha$-Divergence",
+        "Synth$^2$ and $x^{2}_{i}$",
+        r"$\mathcal{O}(n \log n)$ Attention",
+        r"$\frac{1}{2}\sqrt{x} \leq \left(\sum_i \hat{y}_i\right)$",
+        r"$\{x_i\}_{i=1}^{n}$, $\|w\|$, $a\,b\;c$",
+        r"$\textbf{Only-IF}$ and $\mathbb{R}^d \to \mathbb{R}$",
+        "$π$ and $ε$-greedy",
+    ],
+)
+def test_math_people_write_passes_unchanged(title: str) -> None:
+    raw = bib_fields(digestkit.dumps(doc(paper(title)), "bibtex", protect="none"))["title"]
+    assert RAW_MATH.findall(raw) == MATH_SEGMENT.findall(title)
+
+
+def test_url_carets_are_percent_encoded() -> None:
+    """`^^5c` is a backslash to TeX wherever the style prints the URL without url.sty."""
+    url = "https://example.org/^^5cinput^^7bx^^7d?q=a^b"
+    fields = bib_fields(digestkit.dumps(doc(paper(url=url)), "bibtex"))
+    assert fields["url"] == "https://example.org/%5E%5E5cinput%5E%5E7bx%5E%5E7d?q=a%5Eb"
+
+
+def test_raw_math_flag(tmp_path: Path) -> None:
+    from .test_cli import err, run
+
+    source = tmp_path / "d.md"
+    source.write_text(
+        "## Daily Papers (2024-01-02)\n\n### [A $\\input{x}$ B](https://arxiv.org/abs/2401.00001)\n"
+    )
+    safe = run("convert", source, "--to", "bibtex")
+    trusted = run("convert", source, "--to", "bibtex", "--raw-math")
+    assert safe.returncode == trusted.returncode == 0, err(safe) + err(trusted)
+    assert b"title={A \\$\\textbackslash{}input\\{x\\}\\$ B}" in safe.stdout
+    assert b"title={A $\\input{x}$ B}" in trusted.stdout
+    wrong = run("convert", source, "--to", "json", "--raw-math")
+    assert wrong.returncode == 2
+    assert "--raw-math applies to bibtex output" in err(wrong)

@@ -449,3 +449,46 @@ def test_plain_text_shortcut_agrees_with_mistune(text: str) -> None:
 
     if is_plain(text):
         assert _unwrap_paragraph(summary_markdown()(text)) == escape(text)
+
+
+@pytest.mark.corpus
+def test_markdown_limits_change_no_corpus_page(
+    corpus_documents: dict[Path, DigestDocument], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every corpus summary item is within the limits, with room, and every corpus page is
+    byte for byte what the writer gives without them."""
+    from digestkit.writers import _html_text
+
+    texts = [
+        item.text for doc in corpus_documents.values() for p in doc.papers for item in p.summary
+    ]
+    assert max(map(len, texts)) * 3 < _html_text.MARKDOWN_LIMIT
+    assert max(len(_html_text._MARKUP.findall(t)) for t in texts) * 2 < _html_text.MARKUP_LIMIT
+    bounded = [digestkit.dumps(doc, "html") for doc in corpus_documents.values()]
+    monkeypatch.setattr(_html_text, "MARKDOWN_LIMIT", 10**9)
+    monkeypatch.setattr(_html_text, "MARKUP_LIMIT", 10**9)
+    unbounded = [digestkit.dumps(doc, "html") for doc in corpus_documents.values()]
+    assert bounded == unbounded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*a " * 2000 + "x" + " a*" * 2000,  # nested emphasis: quadratic in mistune
+        "[x](" * 30 + "<script>alert(1)</script> [y](javascript:alert(1))",  # over MARKUP_LIMIT
+        "x\n" + "".join("  " * i + "- x\n" for i in range(1, 100)),  # over MARKDOWN_LIMIT
+    ],
+)
+def test_summary_beyond_the_markdown_limits_is_escaped_text(text: str) -> None:
+    """Beyond the limits an item is its escaped text: as inert as rendered Markdown, and fast."""
+    from digestkit.writers._html_text import escape, within_markdown_limits
+
+    assert not within_markdown_limits(text)
+    paper = Paper(
+        title="T", url="https://arxiv.org/abs/2401.00001", summary=[SummaryItem(text=text)]
+    )
+    page = digestkit.dumps(DigestDocument(digests=[DailyDigest(date=None, papers=[paper])]), "html")
+    assert f"<li>{escape(text)}</li>" in page
+    root = parse_page(page)
+    assert xpath(root, "//ul[@class='summary']/li//*") == []  # no element: no link, no script
+    assert string(root, "//ul[@class='summary']").strip() == text.strip()

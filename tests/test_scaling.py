@@ -201,6 +201,20 @@ PATHOLOGICAL: dict[str, tuple[Callable[[int], bytes], int]] = {
         1_000_000,
     ),
     "100,000 link targets end to end": (lambda n: HEAD + b"- " + b"](" * n + b"\n", 100_000),
+    # For the HTML writer's Markdown renderer (mistune) as much as for the parser: link syntax
+    # that never closes, nested emphasis, and an item holding a list nested 2,000 deep (4 MB).
+    "[x]( repeated in a 100 kB item": (
+        lambda n: HEAD + b"- " + b"[x](" * (n // 4) + b"\n",
+        100_000,
+    ),
+    "nested emphasis in a 100 kB item": (
+        lambda n: HEAD + b"- " + b"*a " * (n // 6) + b"x" + b" a*" * (n // 6) + b"\n",
+        100_000,
+    ),
+    "4 MB item nested 2,000 levels by indentation": (
+        lambda n: HEAD + b"- x\n" + b"".join(b"  " * i + b"- x\n" for i in range(1, n)),
+        2_000,
+    ),
 }
 MANY_PAPERS = 20_000
 """Papers are the costliest unit (a model and up to four diagnostics each): linear only."""
@@ -225,6 +239,46 @@ def test_pathological_input_parses_in_linear_memory(name: str) -> None:
     p_large = peak_memory(lambda: digestkit.parse_bytes(large))
     growth = len(large) / len(small)
     assert p_large <= growth * SLACK * p_small, (p_small, p_large, growth)
+    assert p_large <= BYTES_PER_BYTE * len(large) + 1_000_000, (p_large, len(large))
+
+
+def best_html_time(document: DigestDocument, runs: int = RUNS) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        digestkit.dump(document, _Discard(), "html")
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_input_renders_to_html_in_linear_time(
+    name: str, subset: tuple[bytes, ...]
+) -> None:
+    """The HTML writer (mistune for summaries) on the same inputs, parsed beforehand: linear in
+    the input, and at most ORDINARY_FACTOR times the HTML of ordinary digest text."""
+    build, full = PATHOLOGICAL[name]
+    small, large = build(full // 4), build(full)
+    growth = len(large) / len(small)
+    t_small = best_html_time(digestkit.parse_bytes(small))
+    t_large = best_html_time(digestkit.parse_bytes(large))
+    assert t_large <= growth * SLACK * t_small + FLOOR, (t_small, t_large, growth)
+    t_ordinary = best_html_time(digestkit.parse_bytes(ordinary(subset, len(large))))
+    assert t_large <= ORDINARY_FACTOR * t_ordinary + FLOOR, (t_large, t_ordinary, len(large))
+
+
+@pytest.mark.parametrize("name", [name for name in PATHOLOGICAL if "item" in name])
+def test_pathological_summary_renders_to_html_in_linear_memory(name: str) -> None:
+    build, full = PATHOLOGICAL[name]
+    small, large = build(full // 4), build(full)
+    growth = len(large) / len(small)
+    documents = digestkit.parse_bytes(small), digestkit.parse_bytes(large)
+    p_small, p_large = (
+        peak_memory(lambda d=document: digestkit.dump(d, _Discard(), "html"))  # type: ignore[misc]
+        for document in documents
+    )
+    assert p_large <= growth * SLACK * p_small + 1_000_000, (p_small, p_large, growth)
     assert p_large <= BYTES_PER_BYTE * len(large) + 1_000_000, (p_large, len(large))
 
 

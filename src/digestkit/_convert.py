@@ -57,6 +57,7 @@ WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
     "excel_safe": WriterOption("csv", "--excel-safe", "excel_safe"),
     "ascii": WriterOption("bibtex", "--ascii", "ascii"),
     "protect": WriterOption("bibtex", "--protect", "protect"),
+    "raw_math": WriterOption("bibtex", "--raw-math", "raw_math"),
     "canonical": WriterOption("markdown", "--canonical", "mode", "canonical"),
     "no_media": WriterOption("html", "--no-media", "media", False),
 }

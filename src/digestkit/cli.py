@@ -217,6 +217,12 @@ examples:
         help="bibtex: brace-protect capitalised words, nothing, or the title",
     )
     group.add_argument(
+        "--raw-math",
+        action="store_true",
+        default=None,
+        help="bibtex: pass title math to LaTeX verbatim, any command included (trusted input)",
+    )
+    group.add_argument(
         "--canonical",
         action="store_true",
         default=None,

@@ -2,8 +2,9 @@
 
 Titles are raw Unicode with the occasional piece of TeX math (`Synth$^2$`), so a title is split
 into balanced `$...$` segments that pass through verbatim, and everything else is escaped so that
-it decodes back to the same text. BibTeX counts braces without regard to backslashes, so the
-output must stay brace-balanced lexically, not just in TeX's eyes.
+it decodes back to the same text. Math passes only when LaTeX may safely run it (`_bibtex_math`),
+unless the caller trusts the input (`raw_math`). BibTeX counts braces without regard to
+backslashes, so the output must stay brace-balanced lexically, not just in TeX's eyes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 from typing import Literal
 
 from pylatexenc.latexencode import unicode_to_latex
+
+from ._bibtex_math import unsafe_token
 
 Protect = Literal["words", "none", "title"]
 
@@ -66,16 +69,21 @@ def braces_balanced(text: str) -> bool:
     return depth == 0
 
 
-def math_segments(title: str) -> list[str] | None:
+def math_segments(title: str, raw_math: bool = False) -> list[str] | None:
     """The title's `$...$` segments when they can pass through verbatim, else None.
 
-    An odd number of `$` means currency (`Earn $1 Million`), and math with unbalanced braces
-    would break the entry: in both cases the whole title is treated as text.
+    An odd number of `$` means currency (`Earn $1 Million`), math with unbalanced braces would
+    break the entry, and math with a control sequence off the allow-list (unless `raw_math`)
+    could read or write files or hang LaTeX: in each case the whole title is treated as text.
     """
     if "$" not in title or title.count("$") % 2:
         return None
     segments = _MATH.findall(title)
-    return segments if all(braces_balanced(s) for s in segments) else None
+    if not all(braces_balanced(s) for s in segments):
+        return None
+    if not raw_math and any(unsafe_token(s) is not None for s in segments):
+        return None
+    return segments
 
 
 def _to_ascii(text: str) -> str:
@@ -120,9 +128,11 @@ def _needs_protection(word: str) -> bool:
     return False
 
 
-def escape_title(title: str, protect: Protect = "words", ascii: bool = False) -> str:
+def escape_title(
+    title: str, protect: Protect = "words", ascii: bool = False, raw_math: bool = False
+) -> str:
     """The title as a BibTeX field value (without the outer braces)."""
-    math = math_segments(title)
+    math = math_segments(title, raw_math)
     outside = _MATH.sub("", title) if math else title
     table = _TEXT if braces_balanced(_braces_only(outside)) else _TEXT_UNBALANCED
     words = (_MATH_WORDS if math else _TEXT_WORDS).findall(title)
@@ -193,7 +203,7 @@ def fold(text: str) -> str:
 def key_word(title: str) -> str:
     """The first title word that says something, for the citation key; math and TeX command
     names are skipped (`$\\nabla^2$DFT` gives `dft`)."""
-    text = _MATH.sub("", title) if math_segments(title) else title
+    text = _MATH.sub("", title) if math_segments(title, raw_math=True) else title
     if "\\" in text:
         text = _COMMAND.sub("", text)
     for token in text.split():

@@ -120,6 +120,22 @@ def is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None
 
 
+# mistune's inline parser is quadratic on nested emphasis (`*a *a ... a* a*`: 22 s for 40 kB)
+# and slow on dense link syntax (`[x](` repeated: 10 us a byte, 20 times ordinary text), so an
+# item is handed to it only within these bounds; beyond them it is shown as escaped text, which
+# is as inert. Corpus maxima: 1,279 characters, 48 markup characters in one item.
+MARKDOWN_LIMIT = 5_000
+"""Characters of one summary item that mistune renders at most."""
+MARKUP_LIMIT = 100
+"""Inline markup characters (`_MARKUP`) of one summary item that mistune renders at most."""
+_MARKUP = re.compile(r"[\\`*_\[\]()<>!&~]")
+
+
+def within_markdown_limits(text: str) -> bool:
+    """Whether summary Markdown `text` is small enough to render as Markdown in bounded time."""
+    return len(text) <= MARKDOWN_LIMIT and len(_MARKUP.findall(text)) <= MARKUP_LIMIT
+
+
 def summary_markdown() -> Callable[[str], str]:
     """A fresh Markdown-to-HTML converter for summary items (built once per writer call)."""
     return cast(Callable[[str], str], mistune.create_markdown(renderer=SummaryRenderer()))

@@ -18,7 +18,8 @@ from ._bibtex_text import Protect, escape_name, escape_title, key_family, key_wo
 
 _PROTECT: tuple[str, ...] = get_args(Protect)
 _INDENT = " " * 6  # arXiv's export indents fields by six spaces
-_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
+# `^` too: a style without url.sty prints the URL with `\texttt`, where `^^5c` is a backslash.
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", "^": "%5E"})
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved punctuation
 
 
@@ -59,14 +60,17 @@ def _suffix(number: int) -> str:
 
 def _url(url: str, ascii: bool) -> str:
     """The link as given, with the characters a URL may not hold raw percent-encoded where they
-    would break the .bib (braces, backslash) or, with `ascii`, its non-ASCII characters."""
+    would break the .bib (braces, backslash), the caret TeX reads as `^^` notation, or, with
+    `ascii`, its non-ASCII characters."""
     url = url.translate(_URL_UNSAFE)
     return quote(url, safe=_URL_SAFE) if ascii and not url.isascii() else url
 
 
-def entry(paper: Paper, key: str, when: str | None, protect: Protect, ascii: bool) -> str:
+def entry(
+    paper: Paper, key: str, when: str | None, protect: Protect, ascii: bool, raw_math: bool = False
+) -> str:
     """One `@misc` entry, one field per line, each line ending with a comma as arXiv's do."""
-    fields = [("title", escape_title(paper.title, protect, ascii))]
+    fields = [("title", escape_title(paper.title, protect, ascii, raw_math))]
     if paper.authors:
         fields.append(("author", " and ".join(escape_name(n, ascii) for n in paper.authors)))
     if when is not None:
@@ -85,22 +89,27 @@ def write(
     *,
     protect: Protect = "words",
     ascii: bool = False,
+    raw_math: bool = False,
     **unknown: object,
 ) -> None:
     """Write every paper of every document as one .bib, entries separated by a blank line.
 
     `protect`: brace `words` whose case matters (default), the whole `title`, or `none`.
     `ascii`: write non-ASCII letters as TeX accents (`{\\"u}`) instead of UTF-8.
+    `raw_math`: pass every balanced `$...$` to LaTeX as it is, for trusted input only; by
+    default math with a control sequence off the allow-list, or `^^`, is written as text.
     """
     if unknown:
         raise FormatError(
             f"the bibtex format takes no option {next(iter(unknown))!r}; "
-            "its options are protect and ascii"
+            "its options are protect, ascii and raw_math"
         )
     if protect not in _PROTECT:
         raise FormatError(f"bibtex protect={protect!r}; choose one of: {', '.join(_PROTECT)}")
     if not isinstance(ascii, bool):
         raise FormatError(f"bibtex ascii={ascii!r}; expected True or False")
+    if not isinstance(raw_math, bool):
+        raise FormatError(f"bibtex raw_math={raw_math!r}; expected True or False")
     keys = KeyRegistry()
     separator = ""
     for document in documents:
@@ -108,5 +117,5 @@ def write(
             for paper in digest.papers:
                 when = year(paper, digest.date)
                 key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
-                out.write(separator + entry(paper, key, when, protect, ascii))
+                out.write(separator + entry(paper, key, when, protect, ascii, raw_math))
                 separator = "\n"

@@ -23,7 +23,14 @@ from urllib.parse import quote
 
 from ..diagnostics import FormatError
 from ..models import DailyDigest, DigestDocument, Paper
-from ._html_text import MEDIA_SCHEMES, escape, is_plain, safe_url, summary_markdown
+from ._html_text import (
+    MEDIA_SCHEMES,
+    escape,
+    is_plain,
+    safe_url,
+    summary_markdown,
+    within_markdown_limits,
+)
 
 INDEX_NAME = "index.html"
 """The site index `--split` writes next to the pages."""
@@ -170,7 +177,10 @@ def _summary(paper: Paper, markdown: Callable[[str], str]) -> str:
     items = []
     for item in paper.summary:
         text = item.text
-        body = escape(text) if is_plain(text) else _unwrap_paragraph(markdown(text))
+        if is_plain(text) or not within_markdown_limits(text):
+            body = escape(text)  # nothing to render, or too much for mistune in bounded time
+        else:
+            body = _unwrap_paragraph(markdown(text))
         label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
         items.append(f"<li>{label}{body}</li>\n")
     lang = ' lang="ko"' if any(_HANGUL.search(item.text) for item in paper.summary) else ""
