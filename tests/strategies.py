@@ -174,3 +174,85 @@ def digest_like_text() -> st.SearchStrategy[str]:
         st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=5),
     )
     return st.lists(piece, max_size=40).map("".join)
+
+
+# -- CommonMark block structure around digests (the differential test) ------------------------
+_WORDS = st.text(alphabet="abcdefgh XYZ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def _paper_lines(draw: st.DrawFn) -> list[str]:
+    """One paper: its heading in one of CommonMark's spellings, then field and summary lines."""
+    title = draw(_WORDS)
+    url = f"https://arxiv.org/abs/2501.{draw(st.integers(0, 99999)):05d}"
+    link = draw(st.sampled_from(["({})", "(<{}>)", '({} "t")', "( {} )"])).format(url)
+    indent = draw(st.sampled_from(["", "", " ", "   "]))
+    closing = draw(st.sampled_from(["", "", " ###", " #"]))
+    lines = [f"{indent}### [{title}]{link}{closing}"]
+    for field in draw(st.lists(st.sampled_from(["vote", "authors", "image", "bullet", "blank"]),
+                               max_size=6)):
+        if field == "vote":
+            lines.append(f"Vote: {draw(st.integers(0, 500))}")
+        elif field == "authors":
+            lines.append(f"Authors: {draw(_WORDS)}, {draw(_WORDS)}")
+        elif field == "image":
+            lines.append("![](https://example.org/a.png)")
+        elif field == "bullet":
+            lines.append(f"- {draw(_WORDS)}")
+        else:
+            lines.append("")
+    return lines
+
+
+def _wrap(kind: str, lines: list[str]) -> list[str]:
+    """Lines put inside a block that hides them (or, for `plain`, not)."""
+    if kind == "fence":
+        return ["```", *lines, "```"]
+    if kind == "tilde":
+        return ["~~~~ md", *lines, "~~~~"]
+    if kind == "comment":
+        return ["<!--", *lines, "-->"]
+    if kind == "pre":
+        return ["<pre>", "", *lines, "</pre>"]
+    if kind == "div":
+        return ['<div><video src="https://example.org/v.mp4"></video></div>', *lines[:1]]
+    if kind == "quote":
+        return [f"> {line}" for line in lines]
+    if kind == "item":
+        return ["- item", "", *(f"  {line}" if line else "" for line in lines)]
+    if kind == "code":
+        return [f"    {line}" if line else "" for line in lines]
+    return lines
+
+
+@st.composite
+def _chunk(draw: st.DrawFn) -> list[str]:
+    choice = draw(st.sampled_from(["digest", "setext", "paper", "paper", "paper", "wrapped",
+                                   "heading", "text"]))
+    if choice == "digest":
+        return [f"## Daily Papers (2025-01-{draw(st.integers(1, 28)):02d})"]
+    if choice == "setext":
+        return [f"Daily Papers (2025-02-{draw(st.integers(1, 28)):02d})", "---"]
+    if choice == "heading":
+        return draw(st.sampled_from([["# Top"], ["## Other"], ["Other", "==="], ["#### Deep"]]))
+    if choice == "text":
+        return [draw(_WORDS)]
+    lines = draw(_paper_lines())
+    if choice == "wrapped":
+        kinds = ["fence", "tilde", "comment", "pre", "div", "quote", "item", "code"]
+        lines = _wrap(draw(st.sampled_from(kinds)), lines)
+    return lines
+
+
+@st.composite
+def commonmark_documents(draw: st.DrawFn) -> str:
+    """Digests mixed with fences, HTML blocks, comments, quotes, list items, indented code and
+    headings, joined by blank lines, with LF, CRLF or CR endings (one kind, or mixed)."""
+    chunks = draw(st.lists(_chunk(), min_size=1, max_size=8))
+    lines: list[str] = []
+    for chunk in chunks:
+        lines.extend([*chunk, ""])
+    if draw(st.booleans()) and draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["```", "<!--"])))  # an unclosed block at the end
+    endings = draw(st.sampled_from([["\n"], ["\r\n"], ["\r"], ["\n", "\r\n", "\r"]]))
+    return "".join(line + draw(st.sampled_from(endings)) for line in lines)

@@ -20,7 +20,7 @@ from digestkit import fields
 
 from .commonmark_reference import _MD, plain, read
 from .conftest import FIXTURES, corpus_files
-from .strategies import PROFILE
+from .strategies import PROFILE, commonmark_documents
 
 BLOCK_FIXTURES = sorted((FIXTURES / "blocks").glob("*.md"))
 
@@ -91,3 +91,12 @@ def test_block_fixtures_read_as_commonmark_shows_them(path: Path) -> None:
 def test_fixtures_cover_every_construct() -> None:
     names = {path.stem for path in BLOCK_FIXTURES}
     assert {"fences", "html", "containers", "setext", "links", "media", "endings"} <= names
+
+
+@PROFILE
+@given(st.data())
+def test_generated_documents_read_as_commonmark_shows_them(data: st.DataObject) -> None:
+    text = data.draw(commonmark_documents())
+    assert_same(text)
+    document = digestkit.parse(text)
+    assert digestkit.dumps(document, "markdown") == text  # faithful output stays byte-exact

@@ -103,7 +103,7 @@ def _none() -> None:
 
 
 def _end_with_newline(text: str) -> str:
-    return text if not text or text.endswith("\n") else text + "\n"
+    return text if not text or text.endswith(("\n", "\r")) else text + "\n"  # CR: old Mac
 
 
 class DigestModel(BaseModel):

@@ -17,7 +17,8 @@ from .labels import CANONICAL_LABEL, split_label
 from .layout import Role
 
 META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})
-_CONTINUATION_KINDS = frozenset({"text", "indented", "ordered"})
+_CONTINUATION_KINDS = frozenset({"text", "indented", "nested", "ordered"})
+_INDENTED = frozenset({"indented", "nested"})
 _LAZY_KINDS = META_KINDS - {"htmlblock"}
 """Field lines that, right after a summary line, CommonMark reads as more of its text."""
 _STOP_KINDS = frozenset({"digest", "paper", "heading", "setext"})  # the walk decides these
@@ -60,6 +61,7 @@ class PaperBlock:
         self.seen: set[str] = set()
         self.items: list[list[str | None]] = []  # per summary item: label, then its text lines
         self.item_open = False
+        self.lazy = False  # whether a lazy line would continue the open item's paragraph
         self.blanks: list[int] = []  # blank lines whose role depends on what follows
 
     # -- diagnostics -------------------------------------------------------------------------
@@ -96,16 +98,17 @@ class PaperBlock:
                     self._settle_blanks("summary" if self.items else "gap")
                 self._bullet(index, lines[index])
                 index += 1
-            elif kind in META_KINDS and not (self.item_open and not blanks and kind in _LAZY_KINDS):
+            elif kind in META_KINDS and not (self.lazy and not blanks and kind in _LAZY_KINDS):
                 index = self._meta(index, kind)
             elif kind in _STOP_KINDS:
                 return index
             elif (
                 self.item_open
                 and kind in _CONTINUATION_KINDS
-                and (not blanks or kind == "indented")
+                and (not blanks or kind in _INDENTED)
             ):
                 self._continue_item(index)
+                self.lazy = kind != "nested"
                 index += 1
             elif kind in META_KINDS:  # lazy: right after a summary line, it is more of its text
                 self._warn(
@@ -131,7 +134,7 @@ class PaperBlock:
     def keep_verbatim(self, index: int) -> None:
         """Append a line that belongs to no field (an orphan heading's block) as it is."""
         self._settle_blanks("gap")
-        self.item_open = False
+        self.item_open = self.lazy = False
         self.chunks.append(["gap", index, index + 1])
 
     def unplaced(self, index: int, why: str) -> None:
@@ -169,7 +172,7 @@ class PaperBlock:
             return stop
         if self.items:
             self._warn("DK210", f"{role} line after the summary bullets", index)
-            self.item_open = False
+            self.item_open = self.lazy = False
         self.seen.add(role)
         blanks = self.blanks
         if blanks:  # _settle_blanks("gap"), inlined for the common case
@@ -256,7 +259,7 @@ class PaperBlock:
                 if not balanced:
                     self._warn("DK301", f"label `{label}` has unbalanced `*` markers", index, 3)
         self.items.append([label, text])
-        self.item_open = True
+        self.item_open = self.lazy = True
         last = self.chunks[-1]
         if last[0] == "summary" and last[2] == index:  # the common case, inlined
             last[2] = index + 1

@@ -41,7 +41,8 @@ LINE_RULES: Final[tuple[tuple[str, str], ...]] = (
 """(kind, pattern) in priority order; a line no rule matches is `text`. Where patterns overlap,
 the earlier wins: blank before indented, digest before paper before heading. A bullet is not a
 thematic break (`* * *`). `shallow` is a block start indented 1-3 spaces and `deep` a heading
-indented as code: the block pass decides what they are.
+indented as code: the block pass decides what they are (`nested`: indented text that is no
+paragraph, so no lazy line continues it).
 
 Patterns look only at how a line starts: the field readers check the rest. That keeps the scan
 from reading long lines to their end (a summary bullet runs to 1,300 characters)."""
@@ -58,7 +59,7 @@ NOTED_KINDS: Final = frozenset(
 """Kinds a reader would have taken as a heading or field: when the block pass hides one it
 leaves a note, so the document walk can say so."""
 _PARAGRAPH = frozenset({"text", "vote", "authors", "image", "watch", "emptylink", "html"})
-_LAZY = _PARAGRAPH - {"html"} | {"indented", "deep", "ordered"}
+_LAZY = _PARAGRAPH - {"html"} | {"indented", "nested", "deep", "ordered"}
 _ITEM = frozenset({"bullet", "ordered"})
 
 
@@ -105,7 +106,7 @@ def _blocks(lines: list[str], kinds: list[str], notes: list[Note]) -> None:
             stripped = line.lstrip(" ")
             width = _item_width(lines, kinds, index)
             if width and len(line) - len(stripped) >= width:
-                kinds[index] = "indented"  # nested in a list item
+                kinds[index] = "nested"  # a block start nested in a list item
                 _note(notes, index, kind_of(stripped), "item")
                 index += 1
                 continue
@@ -114,7 +115,7 @@ def _blocks(lines: list[str], kinds: list[str], notes: list[Note]) -> None:
                 index += 1
                 continue
         if kind == "deep":
-            kinds[index] = "indented"
+            kinds[index] = "nested"
             notes.append(Note(index, kind_of(line.lstrip(" \t")), "indent"))
             index += 1
         elif kind == "fence":
@@ -147,7 +148,7 @@ def _paragraph_start(kinds: list[str], index: int) -> int:
         return -1
     while start > 0 and kinds[start - 1] in _PARAGRAPH:
         start -= 1
-    if start > 0 and kinds[start - 1] in ("bullet", "ordered", "indented"):
+    if start > 0 and kinds[start - 1] in ("bullet", "ordered", "indented", "nested"):
         return -1  # lazy text of a list item
     return start
 
@@ -163,7 +164,7 @@ def _item_width(lines: list[str], kinds: list[str], index: int) -> int:
         if kind in _PARAGRAPH:
             if back == 0 or kinds[back - 1] == "blank":
                 return 0
-        elif kind not in ("blank", "indented"):
+        elif kind not in ("blank", "indented", "nested"):
             return 0
     return 0
 
