@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 _MD = MarkdownIt("commonmark")
 _DAILY = re.compile(r"Daily Papers\b[ \t]*(?:\((?P<date>[^()]*)\))?")
+_DIGEST = re.compile(r"Daily Papers\b")  # digestkit's digest rule; the date is checked apart
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -55,7 +56,9 @@ def read(text: str) -> list[dict[str, Any]]:
             inline = tokens[position + 1]
             if token.tag in ("h1", "h2"):
                 match = _DAILY.fullmatch(inline.content) if token.tag == "h2" else None
-                in_digest = bool(match) or (token.tag == "h2" and inline.content.startswith("Daily Papers"))
+                in_digest = bool(match) or (
+                    token.tag == "h2" and inline.content.startswith("Daily Papers")
+                )
                 raw = match["date"] if match else None
                 date = raw.strip() if raw and _DATE.fullmatch(raw.strip()) else None
                 current = None
@@ -63,8 +66,14 @@ def read(text: str) -> list[dict[str, Any]]:
                 found = _paper(inline) if in_digest else None
                 current = None
                 if found:
-                    current = {"date": date, "title": found[0], "url": found[1],
-                               "votes": None, "vote_seen": False, "authors": None}
+                    current = {
+                        "date": date,
+                        "title": found[0],
+                        "url": found[1],
+                        "votes": None,
+                        "vote_seen": False,
+                        "authors": None,
+                    }
                     papers.append(current)
         elif token.type == "paragraph_open" and current is not None:
             for line in tokens[position + 1].content.split("\n"):

@@ -189,8 +189,9 @@ def _paper_lines(draw: st.DrawFn) -> list[str]:
     indent = draw(st.sampled_from(["", "", " ", "   "]))
     closing = draw(st.sampled_from(["", "", " ###", " #"]))
     lines = [f"{indent}### [{title}]{link}{closing}"]
-    for field in draw(st.lists(st.sampled_from(["vote", "authors", "image", "bullet", "blank"]),
-                               max_size=6)):
+    for field in draw(
+        st.lists(st.sampled_from(["vote", "authors", "image", "bullet", "blank"]), max_size=6)
+    ):
         if field == "vote":
             lines.append(f"Vote: {draw(st.integers(0, 500))}")
         elif field == "authors":
@@ -227,8 +228,11 @@ def _wrap(kind: str, lines: list[str]) -> list[str]:
 
 @st.composite
 def _chunk(draw: st.DrawFn) -> list[str]:
-    choice = draw(st.sampled_from(["digest", "setext", "paper", "paper", "paper", "wrapped",
-                                   "heading", "text"]))
+    choice = draw(
+        st.sampled_from(
+            ["digest", "setext", "paper", "paper", "paper", "wrapped", "heading", "text"]
+        )
+    )
     if choice == "digest":
         return [f"## Daily Papers (2025-01-{draw(st.integers(1, 28)):02d})"]
     if choice == "setext":

@@ -26,7 +26,9 @@ def titles(document: digestkit.DigestDocument) -> list[str]:
 
 
 def codes(document: digestkit.DigestDocument) -> list[tuple[int, str]]:
-    return [(d.line, d.code) for d in document.diagnostics if d.code[2] == "1" and d.code != "DK112"]
+    return [
+        (d.line, d.code) for d in document.diagnostics if d.code[2] == "1" and d.code != "DK112"
+    ]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
@@ -57,8 +59,13 @@ def test_code_blocks_hide_papers_and_say_so() -> None:
     document = parse("fences.md")
     assert titles(document) == ["Real One", "Second Real"]
     assert codes(document) == [
-        (4, "DK118"), (6, "DK114"), (22, "DK114"), (26, "DK114"), (31, "DK116"),
-        (41, "DK120"), (42, "DK114"),
+        (4, "DK118"),
+        (6, "DK114"),
+        (22, "DK114"),
+        (26, "DK114"),
+        (31, "DK116"),
+        (41, "DK120"),
+        (42, "DK114"),
     ]
 
 
@@ -79,7 +86,13 @@ def test_containers_indentation_and_closing_hashes() -> None:
     assert document.papers[0].summary[-1].text == (
         "Item two\nVote: 77\n\n### [Nested After Lazy](https://arxiv.org/abs/2502.00026)"
     )
-    assert codes(document) == [(3, "DK117"), (4, "DK119"), (14, "DK117"), (16, "DK121"), (18, "DK117")]
+    assert codes(document) == [
+        (3, "DK117"),
+        (4, "DK119"),
+        (14, "DK117"),
+        (16, "DK121"),
+        (18, "DK117"),
+    ]
 
 
 def test_setext_headings_open_and_end_digests() -> None:
@@ -120,8 +133,9 @@ def test_video_media_forms() -> None:
         ("video", "https://example.org/clip2.mp4"),
         ("image", "https://example.org/pic.png"),
     ]
-    assert [(5, "DK122"), (15, "DK123")] == [
-        (d.line, d.code) for d in document.diagnostics if d.code in ("DK122", "DK123")
+    assert [(d.line, d.code) for d in document.diagnostics if d.code in ("DK122", "DK123")] == [
+        (5, "DK122"),
+        (15, "DK123"),
     ]
 
 

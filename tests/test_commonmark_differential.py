@@ -40,11 +40,15 @@ def ours(text: str) -> list[dict[str, Any]]:
             continue  # DK110: a paper outside any digest section, which CommonMark has no rule for
         for paper in digest.papers:
             authors = _authors_line(paper)
-            found.append({
-                "date": digest.date.isoformat() if digest.date else None,
-                "title": _title_text(paper.title), "url": unquote(paper.url),
-                "votes": paper.votes, "authors": authors,
-            })
+            found.append(
+                {
+                    "date": digest.date.isoformat() if digest.date else None,
+                    "title": _title_text(paper.title),
+                    "url": unquote(paper.url),
+                    "votes": paper.votes,
+                    "authors": authors,
+                }
+            )
     return found
 
 
@@ -57,10 +61,15 @@ def theirs(text: str) -> list[dict[str, Any]]:
     for paper in read(text):
         line = paper["authors"]
         authors = fields.authors("Authors: " + line)[0] if line is not None else None
-        found.append({
-            "date": paper["date"], "title": paper["title"], "url": paper["url"],
-            "votes": paper["votes"], "authors": authors or None,
-        })
+        found.append(
+            {
+                "date": paper["date"],
+                "title": paper["title"],
+                "url": paper["url"],
+                "votes": paper["votes"],
+                "authors": authors or None,
+            }
+        )
     return found
 
 

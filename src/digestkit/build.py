@@ -191,7 +191,9 @@ def _build(source: Source) -> DigestDocument:
         paper_blocks.extend(digest.papers)
         data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
     document = DigestDocument.model_validate(data)
-    document._layout = DocumentLayout(source.bom, source.text.endswith(("\n", "\r")) or not source.text)
+    document._layout = DocumentLayout(
+        source.bom, source.text.endswith(("\n", "\r")) or not source.text
+    )
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         head_start = (

@@ -18,13 +18,7 @@ from .markdown_text import unescape
 if TYPE_CHECKING:
     from lxml import html as lxml_html
 
-DIGEST_HEADING = re.compile(r"##[ \t]+Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?[ \t]*")
 DIGEST_CONTENT = re.compile(r"Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?")
-# Greedy title: titles are raw and may hold `[`, `]`, `(` and `)`, so the link starts at the
-# last `](` of the line. `<url>` is CommonMark's form for URLs with unusual characters.
-PAPER_HEADING = re.compile(
-    r"###[ \t]+\[(?P<title>.*)\]\((?:<(?P<angled>[^<>\s]*)>|(?P<url>\S*))\)[ \t]*"
-)
 IMAGE = re.compile(r"!\[[^\]]*\]\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)[ \t]*")
 WATCH = re.compile(
     r"\[Watch Video\](?:\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)|(?P<bare>[^\s()]+))[ \t]*"

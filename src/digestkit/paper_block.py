@@ -103,9 +103,7 @@ class PaperBlock:
             elif kind in _STOP_KINDS:
                 return index
             elif (
-                self.item_open
-                and kind in _CONTINUATION_KINDS
-                and (not blanks or kind in _INDENTED)
+                self.item_open and kind in _CONTINUATION_KINDS and (not blanks or kind in _INDENTED)
             ):
                 self._continue_item(index)
                 self.lazy = kind != "nested"

@@ -116,7 +116,9 @@ def _blocks(lines: list[str], kinds: list[str], notes: list[Note]) -> None:
                 continue
         if kind == "deep":
             kinds[index] = "nested"
-            notes.append(Note(index, kind_of(line.lstrip(" \t")), "indent"))
+            width = _item_width(lines, kinds, index)
+            inside = width and len(line.expandtabs(4)) - len(line.lstrip(" \t")) >= width
+            notes.append(Note(index, kind_of(line.lstrip(" \t")), "item" if inside else "indent"))
             index += 1
         elif kind == "fence":
             index = _fence(lines, kinds, notes, index)
