@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import digestkit
 from digestkit import fields
+from digestkit.diagnostics import RULES
 
 from .commonmark_reference import _MD, plain, read
 from .conftest import FIXTURES, corpus_files
@@ -109,3 +110,18 @@ def test_generated_documents_read_as_commonmark_shows_them(data: st.DataObject) 
     assert_same(text)
     document = digestkit.parse(text)
     assert digestkit.dumps(document, "markdown") == text  # faithful output stays byte-exact
+
+
+@PROFILE
+@given(st.data())
+def test_fmt_writes_what_commonmark_read(data: st.DataObject) -> None:
+    """Canonical output (what `fmt` writes when it does not refuse the file) shows CommonMark the
+    same papers, dates, votes and authors as the document it was parsed from."""
+    text = data.draw(commonmark_documents())
+    document = digestkit.parse(text)
+    refused = any(
+        RULES[d.code].layout_only or RULES[d.code].severity.value == "error"
+        for d in document.diagnostics
+    )
+    if not refused:
+        assert theirs(digestkit.dumps(document, "markdown", mode="canonical")) == theirs(text)

@@ -69,7 +69,13 @@ def _atx_content(line: str) -> str:
     return body
 
 
-_SPACE = re.compile(r"[ \t\n]")
+_SPACE = re.compile(r"[ \t\n<>]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match[0]):02X}"
+
+
 _TEXT_SPECIAL = re.compile(r"[\[\]`\\<&]")
 _URL_SPECIAL = re.compile(r"[\s()<>\\&\"']")
 
@@ -90,7 +96,10 @@ def _link(body: str, definitions: Callable[[], dict[str, str]] | None) -> Headin
         url = found.get(normalize_label(label)) if label is not None else None
     if url is None:
         return None
-    url = _SPACE.sub(lambda space: f"%{ord(space[0]):02X}", url)  # as a browser sends it
+    # As a browser sends it, and so that the writer's `(url)` reads back as the same link.
+    url = _SPACE.sub(_percent, url)
+    if not _balanced(url):
+        url = url.replace("(", "%28").replace(")", "%29")
     if "](" in url:
         return None  # the model's URLs never hold `](` (it would end the link in the output)
     return Heading(unescape(text) if "\\" in text else text, url)
@@ -137,7 +146,7 @@ def _inline_destination(rest: str) -> str | None:
     if match is None:
         return None
     url = match["angled"] if match["angled"] is not None else match["raw"] or ""
-    if match["angled"] is None and not _balanced(url):
+    if match["angled"] is None and not _balanced(url.replace("\\(", "").replace("\\)", "")):
         return None
     return unescape_url(url)
 
@@ -150,7 +159,7 @@ _INLINE = re.compile(
 
 def _balanced(url: str) -> bool:
     depth = 0
-    for char in url.replace("\\(", "").replace("\\)", ""):
+    for char in url:
         depth += (char == "(") - (char == ")")
         if depth < 0:
             return False
