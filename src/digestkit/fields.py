@@ -69,7 +69,7 @@ def _atx_content(line: str) -> str:
     return body
 
 
-_SPACE = re.compile(r"[ \t\n<>]")
+_SPACE = re.compile(r"[ \t\n]")
 
 
 def _percent(match: re.Match[str]) -> str:
@@ -90,6 +90,10 @@ def _link(body: str, definitions: Callable[[], dict[str, str]] | None) -> Headin
     url: str | None
     if rest[:1] == "(":
         url = _inline_destination(rest)
+        if url is None and rest[-1] == ")" and "](" not in rest and not _WHITESPACE.search(rest):
+            # An unbalanced `)` in a plain URL, as the writer writes one: kept as written
+            # (CommonMark ends the link at the first `)`; docs/specification.md).
+            return Heading(unescape(text) if "\\" in text else text, rest[1:-1])
     else:
         label = text if rest in ("", "[]") else _label(rest)
         found = definitions() if definitions is not None and label is not None else {}
@@ -106,7 +110,7 @@ def _link(body: str, definitions: Callable[[], dict[str, str]] | None) -> Headin
 
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
-_NESTED_LINK = re.compile(r"(?<!\\)\]\s*[(\[]")
+_NESTED_LINK = re.compile(r"(?<!\\)\][(\[]")
 
 
 def _text_end(body: str) -> int:

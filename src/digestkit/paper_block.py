@@ -30,7 +30,7 @@ _BLOCK_TEXT = {
     "underline": "setext underline",
     "comment": "HTML comment",
 }
-"""Lines of blocks the block pass settled, kept verbatim: the first of a run is reported
+"""Lines of blocks the block pass settled, kept verbatim and reported like any unplaced line
 (canonical output leaves them out, so `fmt` refuses the file)."""
 
 
@@ -118,9 +118,8 @@ class PaperBlock:
                 self._continue_item(index)
                 index += 1
             elif kind in _BLOCK_TEXT:
-                what = _BLOCK_TEXT[kind]
-                if kinds[index - 1] != kind:
-                    self.unplaced(index, f"{what} outside the summary list")
+                if lines[index].strip(" \t"):
+                    self.unplaced(index, f"{_BLOCK_TEXT[kind]} outside the summary list")
                 else:
                     self.keep_verbatim(index)
                 index += 1
@@ -196,9 +195,6 @@ class PaperBlock:
             if url is None:
                 self.unplaced(index, "image without a usable URL")
                 return None, index + 1
-            if fields.is_video_file(url):
-                self._warn("DK122", "video file in image syntax `![](…)`; read as the video", index)
-                return {"kind": "video", "url": url}, index + 1
             return {"kind": "image", "url": url}, index + 1
         if kind == "emptylink":
             url = fields.empty_link_url(line)
