@@ -82,7 +82,11 @@ def classify(lines: list[str]) -> tuple[list[str], list[Note]]:
         append(match.lastgroup or "text" if match else "text")
     notes: list[Note] = []
     if not BLOCK_KINDS.isdisjoint(kinds):
-        _blocks(lines, kinds, notes)
+        try:
+            _blocks(lines, kinds, notes)
+        finally:
+            _MEMOS.pop((id(kinds), "paragraph"), None)
+            _MEMOS.pop((id(kinds), "item"), None)
     return kinds, notes
 
 
@@ -143,13 +147,26 @@ def _seen(lines: list[str], kinds: list[str], index: int) -> str:
     return kind_of(lines[index].lstrip(" ")) if kind == "shallow" else kind
 
 
+_MEMOS: dict[tuple[int, str], dict[int, int]] = {}
+
+
+def _memo(kinds: list[str], name: str) -> dict[int, int]:
+    """Answers found while walking back, for the pass over `kinds` under way: so a run of
+    100,000 nested lines, or of inline-HTML lines, costs linear time, not quadratic."""
+    return _MEMOS.setdefault((id(kinds), name), {})
+
+
 def _paragraph_start(kinds: list[str], index: int) -> int:
     """The first line of the top-level paragraph that line `index` would continue, or -1."""
     start = index - 1
     if start < 0 or kinds[start] not in _PARAGRAPH:
         return -1
     while start > 0 and kinds[start - 1] in _PARAGRAPH:
+        if start - 1 in _memo(kinds, "paragraph"):
+            start = _memo(kinds, "paragraph")[start - 1]
+            break
         start -= 1
+    _memo(kinds, "paragraph")[index - 1] = start
     if start > 0 and kinds[start - 1] in ("bullet", "ordered", "indented", "nested"):
         return -1  # lazy text of a list item
     return start
@@ -159,10 +176,15 @@ def _item_width(lines: list[str], kinds: list[str], index: int) -> int:
     """The content column of the list item line `index` could belong to, or 0. Walking back,
     blank and indented lines may be the item's; a text line only as lazy continuation (no blank
     before it); anything else ends the search."""
+    widths = _memo(kinds, "item")
     for back in range(index - 1, -1, -1):
         kind = kinds[back]
+        if back in widths and kind in ("nested", "indented", "blank"):
+            widths[index] = widths[back]
+            return widths[back]
         if kind in _ITEM:
-            return _marker_width(lines[back])
+            widths[index] = _marker_width(lines[back])
+            return widths[index]
         if kind in _PARAGRAPH:
             if back == 0 or kinds[back - 1] == "blank":
                 return 0
