@@ -5,8 +5,9 @@ models accept a little more than the Markdown syntax can carry, so these strateg
 the representational limits below (each one is a property of the format, not a parser bug):
 
 * Titles are one line (no `\\n`, no `\\r`) and not empty (an empty title is error DK207).
-* URLs have no whitespace and no `](` (the heading is split at the last `](`), and are not
-  wrapped in `<...>` (CommonMark's angle-bracket link form, which the reader unwraps).
+* URLs have no whitespace and no `](`, are not wrapped in `<...>` (CommonMark's angle-bracket
+  link form, which the reader unwraps) and hold no backslash escape or entity (CommonMark, and
+  the reader, undo them in a link destination).
 * Author names have no surrounding whitespace as Python's `str.strip()` sees it, are not `+`
   (the web page's "more authors" expander) and hold no `\\r`. Names containing `, ` are fine: the
   writer switches to the Python-list form.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -62,9 +64,16 @@ def titles() -> st.SearchStrategy[str]:
     return one_line().filter(bool)
 
 
+_URL_ESCAPE = re.compile(
+    r"\\[!-/:-@\[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
 def _plain_url(url: str) -> bool:
+    """No `](`, no `<...>` wrapping, and no backslash escape or entity: CommonMark undoes those
+    in a link destination (the reader too: `url` is what a browser follows)."""
     angled = url.startswith("<") and url.endswith(">")
-    return "](" not in url and not angled
+    return "](" not in url and not angled and not _URL_ESCAPE.search(url)
 
 
 def urls() -> st.SearchStrategy[str]:

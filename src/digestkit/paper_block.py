@@ -231,8 +231,12 @@ class PaperBlock:
         """Where the HTML starting at `index` ends: an HTML block at the end the block pass
         found, inline HTML with its paragraph (the next blank or structural line)."""
         kinds, stop = self.kinds, index + 1
-        more = ("htmlcont",) if kinds[index] == "htmlblock" else ("html", "indented", "text")
-        while stop < len(kinds) and kinds[stop] in more:
+        if kinds[index] == "htmlblock":  # to its end, or its first blank line: after that
+            # the block's lines (a `<pre>` or comment's) are reported one by one
+            while stop < len(kinds) and kinds[stop] == "htmlcont" and self.lines[stop].strip():
+                stop += 1
+            return stop
+        while stop < len(kinds) and kinds[stop] in ("html", "indented", "text"):
             stop += 1
         return stop
 
