@@ -17,7 +17,9 @@ the representational limits below (each one is a property of the format, not a p
   start with `*` or `_`: such a line is read as a possible `**Label**:` lead-in.
 * Vote counts have at most 18 digits (`Vote:` values longer than that are not read as counts).
 * The preamble starts with a `# ` heading line and the epilogue with a `## ` heading that is not
-  `## Daily Papers`; no other line of theirs starts with `#` (it could open a digest or paper).
+  `## Daily Papers`; no other line of theirs starts with `#` (it could open a digest or paper)
+  or opens a CommonMark block that would swallow the heading written after it (`<`, a fence,
+  `>`).
 """
 
 from __future__ import annotations
@@ -133,8 +135,14 @@ def papers() -> st.SearchStrategy[Paper]:
     )
 
 
+def _no_block_start(line: str) -> bool:
+    """Not a heading, and nothing that opens a CommonMark block the next digest heading could
+    fall into (an HTML block runs to a blank line, a fence or comment to its end)."""
+    return not line.lstrip(" ").startswith(("#", "<", "```", "~~~", ">"))
+
+
 def _body() -> st.SearchStrategy[str]:
-    lines = st.lists(one_line().filter(lambda line: not line.startswith("#")), max_size=3)
+    lines = st.lists(one_line().filter(_no_block_start), max_size=3)
     return lines.map(lambda ls: "".join(f"{line}\n" for line in ls))
 
 
