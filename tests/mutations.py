@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -330,10 +331,10 @@ def _check_strict(data: bytes, refused: bool) -> None:
 
 
 def check_positions(doc: DigestDocument, text: str) -> None:
-    """Every diagnostic points inside the text: lines split on `\\n` (a final newline leaves an
-    empty last line, which is where "end of file" findings may point), columns within the line
-    plus one."""
-    lines = text.removeprefix("\ufeff").split("\n")
+    """Every diagnostic points inside the text: lines end at `\\n`, `\\r\\n` or a lone `\\r`, as
+    in CommonMark (a final newline leaves an empty last line, which is where "end of file"
+    findings may point), columns within the line plus one."""
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
     for d in doc.diagnostics:
         assert d.code in RULES, d
         assert 1 <= d.line <= len(lines), (d, len(lines))

@@ -5,8 +5,9 @@ models accept a little more than the Markdown syntax can carry, so these strateg
 the representational limits below (each one is a property of the format, not a parser bug):
 
 * Titles are one line (no `\\n`, no `\\r`) and not empty (an empty title is error DK207).
-* URLs have no whitespace and no `](` (the heading is split at the last `](`), and are not
-  wrapped in `<...>` (CommonMark's angle-bracket link form, which the reader unwraps).
+* URLs have no whitespace and no `](`, are not wrapped in `<...>` (CommonMark's angle-bracket
+  link form, which the reader unwraps) and hold no backslash escape or entity (CommonMark, and
+  the reader, undo them in a link destination).
 * Author names have no surrounding whitespace as Python's `str.strip()` sees it, are not `+`
   (the web page's "more authors" expander) and hold no `\\r`. Names containing `, ` are fine: the
   writer switches to the Python-list form.
@@ -16,13 +17,16 @@ the representational limits below (each one is a property of the format, not a p
   start with `*` or `_`: such a line is read as a possible `**Label**:` lead-in.
 * Vote counts have at most 18 digits (`Vote:` values longer than that are not read as counts).
 * The preamble starts with a `# ` heading line and the epilogue with a `## ` heading that is not
-  `## Daily Papers`; no other line of theirs starts with `#` (it could open a digest or paper).
+  `## Daily Papers`; no other line of theirs starts with `#` (it could open a digest or paper)
+  or opens a CommonMark block that would swallow the heading written after it (`<`, a fence,
+  `>`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -62,9 +66,16 @@ def titles() -> st.SearchStrategy[str]:
     return one_line().filter(bool)
 
 
+_URL_ESCAPE = re.compile(
+    r"\\[!-/:-@\[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
 def _plain_url(url: str) -> bool:
+    """No `](`, no `<...>` wrapping, and no backslash escape or entity: CommonMark undoes those
+    in a link destination (the reader too: `url` is what a browser follows)."""
     angled = url.startswith("<") and url.endswith(">")
-    return "](" not in url and not angled
+    return "](" not in url and not angled and not _URL_ESCAPE.search(url)
 
 
 def urls() -> st.SearchStrategy[str]:
@@ -124,8 +135,14 @@ def papers() -> st.SearchStrategy[Paper]:
     )
 
 
+def _no_block_start(line: str) -> bool:
+    """Not a heading, and nothing that opens a CommonMark block the next digest heading could
+    fall into (an HTML block runs to a blank line, a fence or comment to its end)."""
+    return not line.lstrip(" ").startswith(("#", "<", "```", "~~~", ">"))
+
+
 def _body() -> st.SearchStrategy[str]:
-    lines = st.lists(one_line().filter(lambda line: not line.startswith("#")), max_size=3)
+    lines = st.lists(one_line().filter(_no_block_start), max_size=3)
     return lines.map(lambda ls: "".join(f"{line}\n" for line in ls))
 
 
@@ -174,3 +191,89 @@ def digest_like_text() -> st.SearchStrategy[str]:
         st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=5),
     )
     return st.lists(piece, max_size=40).map("".join)
+
+
+# -- CommonMark block structure around digests (the differential test) ------------------------
+_WORDS = st.text(alphabet="abcdefgh XYZ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@st.composite
+def _paper_lines(draw: st.DrawFn) -> list[str]:
+    """One paper: its heading in one of CommonMark's spellings, then field and summary lines."""
+    title = draw(_WORDS)
+    url = f"https://arxiv.org/abs/2501.{draw(st.integers(0, 99999)):05d}"
+    link = draw(st.sampled_from(["({})", "(<{}>)", '({} "t")', "( {} )"])).format(url)
+    indent = draw(st.sampled_from(["", "", " ", "   "]))
+    closing = draw(st.sampled_from(["", "", " ###", " #"]))
+    lines = [f"{indent}### [{title}]{link}{closing}"]
+    for field in draw(
+        st.lists(st.sampled_from(["vote", "authors", "image", "bullet", "blank"]), max_size=6)
+    ):
+        if field == "vote":
+            lines.append(f"Vote: {draw(st.integers(0, 500))}")
+        elif field == "authors":
+            lines.append(f"Authors: {draw(_WORDS)}, {draw(_WORDS)}")
+        elif field == "image":
+            lines.append("![](https://example.org/a.png)")
+        elif field == "bullet":
+            lines.append(f"- {draw(_WORDS)}")
+        else:
+            lines.append("")
+    return lines
+
+
+def _wrap(kind: str, lines: list[str]) -> list[str]:
+    """Lines put inside a block that hides them (or, for `plain`, not)."""
+    if kind == "fence":
+        return ["```", *lines, "```"]
+    if kind == "tilde":
+        return ["~~~~ md", *lines, "~~~~"]
+    if kind == "comment":
+        return ["<!--", *lines, "-->"]
+    if kind == "pre":
+        return ["<pre>", "", *lines, "</pre>"]
+    if kind == "div":
+        return ['<div><video src="https://example.org/v.mp4"></video></div>', *lines[:1]]
+    if kind == "quote":
+        return [f"> {line}" for line in lines]
+    if kind == "item":
+        return ["- item", "", *(f"  {line}" if line else "" for line in lines)]
+    if kind == "code":
+        return [f"    {line}" if line else "" for line in lines]
+    return lines
+
+
+@st.composite
+def _chunk(draw: st.DrawFn) -> list[str]:
+    choice = draw(
+        st.sampled_from(
+            ["digest", "setext", "paper", "paper", "paper", "wrapped", "heading", "text"]
+        )
+    )
+    if choice == "digest":
+        return [f"## Daily Papers (2025-01-{draw(st.integers(1, 28)):02d})"]
+    if choice == "setext":
+        return [f"Daily Papers (2025-02-{draw(st.integers(1, 28)):02d})", "---"]
+    if choice == "heading":
+        return draw(st.sampled_from([["# Top"], ["## Other"], ["Other", "==="], ["#### Deep"]]))
+    if choice == "text":
+        return [draw(_WORDS)]
+    lines = draw(_paper_lines())
+    if choice == "wrapped":
+        kinds = ["fence", "tilde", "comment", "pre", "div", "quote", "item", "code"]
+        lines = _wrap(draw(st.sampled_from(kinds)), lines)
+    return lines
+
+
+@st.composite
+def commonmark_documents(draw: st.DrawFn) -> str:
+    """Digests mixed with fences, HTML blocks, comments, quotes, list items, indented code and
+    headings, joined by blank lines, with LF, CRLF or CR endings (one kind, or mixed)."""
+    chunks = draw(st.lists(_chunk(), min_size=1, max_size=8))
+    lines: list[str] = []
+    for chunk in chunks:
+        lines.extend([*chunk, ""])
+    if draw(st.booleans()) and draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["```", "<!--"])))  # an unclosed block at the end
+    endings = draw(st.sampled_from([["\n"], ["\r\n"], ["\r"], ["\n", "\r\n", "\r"]]))
+    return "".join(line + draw(st.sampled_from(endings)) for line in lines)

@@ -294,7 +294,7 @@ def test_relative_media_and_paper_urls_resolve_against_hugging_face() -> None:
     )
     assert xpath(root, "//img/@src") == ["https://huggingface.co/avatars/a.svg"]
     assert xpath(root, "//h3/a/@href") == ["https://huggingface.co/papers/2401.00001"]
-    assert xpath(root, "//article/@id") == ["paper-1"]
+    assert xpath(root, "//article/@id") == ["paper-2401.00001"]  # the relative link's arXiv id
 
 
 def test_unreadable_relative_urls_are_shown_not_linked() -> None:

@@ -16,6 +16,7 @@ from digestkit.diagnostics import RULES
 from digestkit.writers import markdown
 
 from .conftest import FIXTURES
+from .test_blocks import BLOCK_CODES
 
 HEAD = ["## Daily Papers (2024-01-10)", ""]
 
@@ -225,7 +226,8 @@ def test_every_catalogue_code_is_exercised() -> None:
     # appear in the table.
     codes = {code for _, _, expected in CASES for code, _, _ in expected}
     hf_codes = {code for code in RULES if code.startswith("DK5")}
-    assert codes | {"DK001", "DK102", "DK003"} | hf_codes == set(RULES)
+    block_codes = BLOCK_CODES  # the block-structure fixtures (tests/test_blocks.py) give these
+    assert codes | {"DK001", "DK102", "DK003"} | hf_codes | block_codes == set(RULES)
 
 
 def test_heading_without_link_does_not_merge_into_the_previous_paper() -> None:

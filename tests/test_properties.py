@@ -10,6 +10,7 @@ with `assume` so the properties keep searching for new problems.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def _paper(**fields: object) -> Paper:
 
 
 def _positions_inside(doc: DigestDocument, text: str) -> None:
-    lines = text.removeprefix("\ufeff").split("\n")
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))  # CommonMark's line endings
     for d in doc.diagnostics:
         assert 1 <= d.line <= len(lines), d
         assert 1 <= d.col <= len(lines[d.line - 1]) + 1, d

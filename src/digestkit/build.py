@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import itertools
 import re
 from typing import Any
 
@@ -40,12 +39,13 @@ class _Walk:
     def __init__(self, source: Source):
         self.source = source
         self.lines = source.content  # without a CRLF file's `\r`
-        self.kinds = classify(source.content)
+        self.kinds, self.notes = classify(source.content)
         self.report: list[Diagnostic] = []
         self.digests: list[_Digest] = []
         self.preamble_stop: int | None = None
         self.paper: PaperBlock | None = None
         self.region = "preamble"
+        self.definitions: dict[str, str] | None = None
 
     def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
         self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
@@ -69,7 +69,7 @@ class _Walk:
     def _start_digest(self, index: int) -> None:
         self._end_preamble(index)
         self._close_region(index)
-        date, problem = fields.digest_date(self.lines[index])
+        date, problem = fields.digest_date(self.lines[index])  # ATX or setext
         if problem:
             self.diag("DK101", f"digest heading: {problem}", index, 4)
         self.digests.append(_Digest(index, date))
@@ -103,11 +103,11 @@ class _Walk:
             kind = kinds[index]
             if kind == "digest":
                 self._start_digest(index)
-            elif kind == "paper" and (heading := fields.paper_heading(lines[index])):
+            elif kind == "paper" and (heading := self._heading(index)):
                 self._start_paper(index, heading)
             elif self.region in ("preamble", "epilogue"):
                 pass  # surrounding Markdown, kept verbatim
-            elif kind == "heading" and _level(lines[index]) <= 2:
+            elif kind == "setext" or (kind == "heading" and _level(lines[index]) <= 2):
                 self._start_epilogue(index)
             elif kind == "paper":
                 self.diag(
@@ -120,7 +120,7 @@ class _Walk:
             elif self.region == "orphan":
                 self._orphan(index)
             elif self.region == "head":
-                if kind != "blank":
+                if kind not in _SILENT:
                     self.diag(
                         "DK112",
                         "text between the digest heading and its first paper: "
@@ -138,6 +138,16 @@ class _Walk:
         self._end_preamble(n)
         self._close_region(n)
 
+    def _heading(self, index: int) -> fields.Heading | None:
+        """The paper link of a `###` line, reference links resolved against the definitions."""
+        return fields.paper_heading(self.lines[index], self._definitions)
+
+    def _definitions(self) -> dict[str, str]:
+        """Link reference definitions, read on the first reference-style heading (rare)."""
+        if self.definitions is None:
+            self.definitions = fields.definitions(self.lines, self.kinds)
+        return self.definitions
+
     def _orphan(self, index: int) -> None:
         self.region = "orphan"
         if self.paper is not None:
@@ -145,7 +155,12 @@ class _Walk:
         # In a digest head the line simply stays in the head region.
 
 
+_SILENT = frozenset({"blank", "underline"})
+"""Head-region kinds that are no stray text: a setext heading's underline."""
+
+
 def _level(line: str) -> int:
+    line = line.lstrip(" ")
     return len(line) - len(line.lstrip("#"))
 
 
@@ -176,7 +191,9 @@ def _build(source: Source) -> DigestDocument:
         paper_blocks.extend(digest.papers)
         data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
     document = DigestDocument.model_validate(data)
-    document._layout = DocumentLayout(source.bom, source.text.endswith("\n") or not source.text)
+    document._layout = DocumentLayout(
+        source.bom, source.text.endswith(("\n", "\r")) or not source.text
+    )
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         head_start = (
@@ -217,6 +234,7 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
                 walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
     _control_characters(walk)
     _active_content(walk)
+    _block_notes(walk)
 
 
 def _date_from_path(path: str | None) -> str | None:
@@ -230,9 +248,7 @@ def _active_content(walk: _Walk) -> None:
     starts: list[int] = []  # each line's offset in the text, computed on the first finding
     for finding in find_active(walk.source.text):
         if not starts:
-            starts = list(
-                itertools.accumulate((len(line) + 1 for line in walk.source.lines), initial=0)
-            )
+            starts = walk.source.line_starts()
         index = bisect.bisect_right(starts, finding.offset) - 1
         walk.diag(finding.code, finding.message, index, finding.offset - starts[index] + 1)
 
@@ -255,3 +271,60 @@ def _control_characters(walk: _Walk) -> None:
                 index,
                 match.start() + 1,
             )
+
+
+_HIDDEN_PAPER = {
+    "code": ("DK114", "`###` paper heading inside a code block is not a paper"),
+    "html": ("DK115", "`###` paper heading inside an HTML block is not a paper"),
+    "comment": (
+        "DK115",
+        "`###` paper heading inside an HTML comment is not a paper (commented out?)",
+    ),
+    "indent": ("DK116", "`###` paper heading indented 4 or more columns is code, not a paper"),
+    "quote": ("DK117", "`###` paper heading inside a blockquote is not a paper"),
+    "item": ("DK117", "`###` paper heading inside a list item is not a paper"),
+}
+_PLACES = {
+    "code": "a code block",
+    "html": "an HTML block",
+    "comment": "an HTML comment",
+    "indent": "indented code",
+    "quote": "a blockquote",
+    "item": "a list item",
+    "setext": "a setext heading",
+}
+
+
+def _block_notes(walk: _Walk) -> None:
+    """Say where CommonMark's block structure hid what a line-by-line reading would have taken
+    for a heading or a field: papers and digest headings anywhere, fields inside a digest."""
+    if not walk.notes:
+        return
+    spans = [_span(walk, digest) for digest in walk.digests]
+    for index, kind, context in walk.notes:
+        line = walk.lines[index].lstrip(" \t>")
+        if context == "unclosed":
+            what = "code fence" if kind == "fence" else "HTML comment or block"
+            walk.diag("DK120", f"{what} is never closed: the rest of the text is inside it", index)
+        elif kind == "paper":
+            if fields.paper_heading(line, walk._definitions) is not None:
+                walk.diag(*_HIDDEN_PAPER[context], index)
+        elif kind == "digest":
+            walk.diag(
+                "DK118",
+                f"`## Daily Papers` heading inside {_PLACES[context]} is not a digest heading",
+                index,
+            )
+        elif any(start <= index < stop for start, stop in spans):
+            label = {"vote": "`Vote:`", "authors": "`Authors:`"}.get(kind, "media")
+            walk.diag("DK119", f"{label} line inside {_PLACES[context]} is not read", index)
+
+
+def _span(walk: _Walk, digest: _Digest) -> tuple[int, int]:
+    start = digest.heading_index if digest.heading_index is not None else digest.head_stop
+    assert start is not None
+    stop = digest.epilogue[0] if digest.epilogue else len(walk.lines)
+    following = [d for d in walk.digests if (d.heading_index or 0) > start]
+    if following and following[0].heading_index is not None:
+        stop = min(stop, following[0].heading_index)
+    return start, stop

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import html
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .markdown_text import unescape
@@ -16,14 +18,14 @@ from .markdown_text import unescape
 if TYPE_CHECKING:
     from lxml import html as lxml_html
 
-DIGEST_HEADING = re.compile(r"##[ \t]+Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?[ \t]*")
-# Greedy title: titles are raw and may hold `[`, `]`, `(` and `)`, so the link starts at the
-# last `](` of the line. `<url>` is CommonMark's form for URLs with unusual characters.
-PAPER_HEADING = re.compile(
-    r"###[ \t]+\[(?P<title>.*)\]\((?:<(?P<angled>[^<>\s]*)>|(?P<url>\S*))\)[ \t]*"
+DIGEST_CONTENT = re.compile(r"Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?")
+IMAGE = re.compile(r"!\[[^\]]*\]\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)[ \t]*")
+WATCH = re.compile(
+    r"\[Watch Video\](?:\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)|(?P<bare>[^\s()]+))[ \t]*"
 )
-IMAGE = re.compile(r"!\[[^\]]*\]\((?P<url>\S+)\)[ \t]*")
-WATCH = re.compile(r"\[Watch Video\](?:\((?P<url>\S+)\)|(?P<bare>[^\s()]+))[ \t]*")
+EMPTY_LINK = re.compile(r"\[\]\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)[ \t]*")
+VIDEO_FILE = re.compile(r"\.(?:mp4|webm|mov|m4v|ogv)(?:[?#]\S*)?", re.IGNORECASE)
+"""How a media URL names a video file (`![](x.mp4)` in early generator runs)."""
 _WHITESPACE = re.compile(r"\s")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -33,29 +35,191 @@ class Heading(NamedTuple):
     url: str
 
 
-def paper_heading(line: str) -> Heading | None:
-    """`### [Title](url)`, split at the last `](` (titles are raw and may hold `](`-free brackets
-    and parentheses); backslash escapes in the title are undone (`markdown_text`).
-    Equivalent to `PAPER_HEADING.fullmatch`, which documents the grammar, but string methods
-    avoid the regex's backtracking from the end of every heading."""
-    body = line[3:].strip(" \t")  # the scanner guarantees `###` and a blank after it
-    cut = body.rfind("](")
-    if cut < 1 or body[0] != "[" or body[-1] != ")":
+def paper_heading(
+    line: str, definitions: Callable[[], dict[str, str]] | None = None
+) -> Heading | None:
+    """`### [Title](url)` as CommonMark reads it: the heading's content must be exactly one link.
+
+    The link text ends at its matching `]` (backslash escapes and code spans hold brackets); the
+    destination may be `<...>`, hold balanced parentheses and escapes, and be followed by a link
+    title; `[Title][ref]`, `[Title][]` and `[Title]` resolve through `definitions` (called only
+    then). `url` is the destination a browser follows (escapes and entities undone); the title
+    stays raw Markdown, only the writer's escapes undone (`markdown_text`). Headings with plain
+    text and URLs (all but a few) take a fast path of string methods."""
+    body = _atx_content(line)
+    if len(body) < 2 or body[0] != "[":
         return None
-    url = body[cut + 2 : -1]
-    if url[:1] == "<" and url[-1:] == ">" and len(url) >= 2 and "<" not in url[1:-1]:
-        url = url[1:-1]
-        if ">" in url or _WHITESPACE.search(url):
-            return None
-    elif _WHITESPACE.search(url):
+    if body[-1] == ")":
+        cut = body.find("](")
+        if cut >= 1:
+            title, url = body[1:cut], body[cut + 2 : -1]
+            if not _TEXT_SPECIAL.search(title) and not _URL_SPECIAL.search(url):
+                return Heading(title, url)
+    return _link(body, definitions)
+
+
+def _atx_content(line: str) -> str:
+    """An ATX heading's content: no indent, opening `#`s, closing sequence or edge blanks."""
+    body = line.lstrip(" ")
+    body = body[len(body) - len(body.lstrip("#")) :].strip(" \t")
+    if body.endswith("#"):
+        bare = body.rstrip("#")
+        if not bare or bare[-1] in " \t":
+            body = bare.rstrip(" \t")
+    return body
+
+
+_SPACE = re.compile(r"[ \t\n]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match[0]):02X}"
+
+
+_TEXT_SPECIAL = re.compile(r"[\[\]`\\<&]")
+_URL_SPECIAL = re.compile(r"[\s()<>\\&\"']")
+
+
+def _link(body: str, definitions: Callable[[], dict[str, str]] | None) -> Heading | None:
+    end = _text_end(body)
+    if end < 0:
         return None
-    title = body[1:cut]
-    return Heading(unescape(title) if "\\" in title else title, url)
+    text, rest = body[1:end], body[end + 1 :]
+    if _NESTED_LINK.search(_CODE_SPAN.sub("", text)):
+        return None  # a link inside the text is the link; the outer brackets are text
+    url: str | None
+    if rest[:1] == "(":
+        url = _inline_destination(rest)
+        if url is None and rest[-1] == ")" and "](" not in rest and not _WHITESPACE.search(rest):
+            # An unbalanced `)` in a plain URL, as the writer writes one: kept as written
+            # (CommonMark ends the link at the first `)`; docs/specification.md).
+            return Heading(unescape(text) if "\\" in text else text, rest[1:-1])
+    else:
+        label = text if rest in ("", "[]") else _label(rest)
+        found = definitions() if definitions is not None and label is not None else {}
+        url = found.get(normalize_label(label)) if label is not None else None
+    if url is None:
+        return None
+    # As a browser sends it, and so that the writer's `(url)` reads back as the same link.
+    url = _SPACE.sub(_percent, url)
+    if not _balanced(url):
+        url = url.replace("(", "%28").replace(")", "%29")
+    if "](" in url:
+        return None  # the model's URLs never hold `](` (it would end the link in the output)
+    return Heading(unescape(text) if "\\" in text else text, url)
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_NESTED_LINK = re.compile(r"(?<!\\)\][(\[]")
+
+
+def _text_end(body: str) -> int:
+    """The index of the `]` closing the link text opened at 0, or -1."""
+    depth, index, n = 0, 0, len(body)
+    while index < n:
+        char = body[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "`":
+            run = len(body) - len(body[index:].lstrip("`")) - index
+            closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(body, index + run)
+            index = closing.end() if closing else index + run
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _label(rest: str) -> str | None:
+    match = _FULL_REFERENCE.fullmatch(rest)
+    return match[1] if match else None
+
+
+_FULL_REFERENCE = re.compile(r"\[((?:[^\[\]\\]|\\.){1,999})\]")
+
+
+def _inline_destination(rest: str) -> str | None:
+    """`(dest "title")` making up all of `rest`: the destination, undone, or None."""
+    match = _INLINE.fullmatch(rest)
+    if match is None:
+        return None
+    url = match["angled"] if match["angled"] is not None else match["raw"] or ""
+    if match["angled"] is None and not _balanced(url.replace("\\(", "").replace("\\)", "")):
+        return None
+    return unescape_url(url)
+
+
+_INLINE = re.compile(
+    r"\([ \t]*(?:<(?P<angled>(?:[^<>\\\n]|\\.)*)>|(?P<raw>(?:[^\s\\\x00-\x1f]|\\.)+?))?"
+    r"(?:[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*\)"
+)
+
+
+def _balanced(url: str) -> bool:
+    depth = 0
+    for char in url:
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_ESCAPABLE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_url(url: str) -> str:
+    """A link destination as a browser gets it: backslash escapes and entities undone."""
+    if "\\" in url:
+        url = _ESCAPABLE.sub(r"\1", url)
+    if "&" in url:
+        url = _ENTITY.sub(_entity, url)
+    return url
+
+
+def _entity(match: re.Match[str]) -> str:
+    decoded = html.unescape(match[0])
+    return "\ufffd" if decoded == "\x00" else decoded
+
+
+def normalize_label(label: str) -> str:
+    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+_DEFINITION = re.compile(
+    r" {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(?:<((?:[^<>\\\n]|\\.)*)>|(\S+))"
+    r"(?:[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*"
+)
+_PARAGRAPH_KINDS = frozenset({"text", "vote", "authors", "image", "watch", "html"})
+
+
+def definitions(lines: list[str], kinds: list[str]) -> dict[str, str]:
+    """One-line link reference definitions outside code, HTML and containers (the first of a
+    label wins); a definition cannot interrupt a paragraph, so it follows a non-text line."""
+    found: dict[str, str] = {}
+    previous = "blank"  # the kind of the line before, a definition counting as none
+    for line, kind in zip(lines, kinds, strict=True):
+        match = _DEFINITION.fullmatch(line) if kind in ("text", "watch") else None
+        if match and previous not in _PARAGRAPH_KINDS and match[1].strip():
+            url = match[2] if match[2] is not None else match[3]
+            found.setdefault(normalize_label(match[1]), unescape_url(url))
+            previous = "blank"
+        else:
+            previous = kind
+    return found
 
 
 def digest_date(line: str) -> tuple[dt.date | None, str | None]:
-    """The heading's date, or None and why not."""
-    match = DIGEST_HEADING.fullmatch(line)
+    """The heading's date, or None and why not (an ATX `##` line or a setext heading's text)."""
+    content = _atx_content(line) if line.lstrip(" ")[:1] == "#" else line.strip(" \t")
+    match = DIGEST_CONTENT.fullmatch(content)
     raw = match["date"] if match else None
     if raw is None:
         return None, "expected `## Daily Papers (YYYY-MM-DD)`"
@@ -129,15 +293,27 @@ def _clean(names: list[str], *, careful: bool = False) -> list[str]:
 
 
 def image_url(line: str) -> str | None:
+    """`![alt](url)` or `![alt](<url>)`."""
     match = IMAGE.fullmatch(line)
-    return match["url"] if match else None
+    return (match["url"] or match["angled"]) if match else None
+
+
+def empty_link_url(line: str) -> str | None:
+    """`[](url)`: early runs linked the video with no text."""
+    match = EMPTY_LINK.fullmatch(line)
+    return (match["url"] or match["angled"]) if match else None
+
+
+def is_video_file(url: str) -> bool:
+    path_end = VIDEO_FILE.search(url)
+    return path_end is not None and path_end.end() == len(url)
 
 
 def watch_url(line: str) -> str | None:
     match = WATCH.fullmatch(line)
     if match is None:
         return None
-    return match["url"] or match["bare"]
+    return match["url"] or match["angled"] or match["bare"]
 
 
 def _html_parser() -> lxml_html.HTMLParser:

@@ -27,13 +27,14 @@ from .layout import DigestLayout, DocumentLayout, PaperLayout
 T = TypeVar("T")
 
 _ARXIV_ID = re.compile(
-    r"https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)/"
+    r"(?:https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)|/papers)/"
     r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?"
 )
 
 
 def arxiv_id_from_url(url: str) -> str | None:
-    """The versionless arXiv id of an arXiv abs/pdf or huggingface.co/papers URL, else None."""
+    """The versionless arXiv id of an arXiv abs/pdf or huggingface.co/papers URL (or the site's
+    relative `/papers/<id>` link, as early generator runs wrote it), else None."""
     match = _ARXIV_ID.fullmatch(url)
     return match.group("id") if match else None
 
@@ -102,7 +103,7 @@ def _none() -> None:
 
 
 def _end_with_newline(text: str) -> str:
-    return text if not text or text.endswith("\n") else text + "\n"
+    return text if not text or text.endswith(("\n", "\r")) else text + "\n"  # CR: old Mac
 
 
 class DigestModel(BaseModel):

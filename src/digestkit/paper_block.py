@@ -16,9 +16,22 @@ from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role
 
-META_KINDS = frozenset({"image", "watch", "html", "vote", "authors"})
-_CONTINUATION_KINDS = frozenset({"text", "indented"})
-_STOP_KINDS = frozenset({"digest", "paper", "heading"})  # the document walk decides these
+META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})
+_CONTINUATION_KINDS = frozenset({"text", "indented", "nested", "ordered"})
+_INDENTED = frozenset({"indented", "nested"})
+_LAZY_KINDS = META_KINDS - {"htmlblock"}
+"""Field lines that, right after a summary line, CommonMark reads as more of its text."""
+_STOP_KINDS = frozenset({"digest", "paper", "heading", "setext"})  # the walk decides these
+_BLOCK_TEXT = {
+    "code": "code block",
+    "quote": "blockquote",
+    "htmlcont": "HTML block",
+    "thematic": "thematic break",
+    "underline": "setext underline",
+    "comment": "HTML comment",
+}
+"""Lines of blocks the block pass settled, kept verbatim and reported like any unplaced line
+(canonical output leaves them out, so `fmt` refuses the file)."""
 
 
 class PaperBlock:
@@ -48,6 +61,7 @@ class PaperBlock:
         self.seen: set[str] = set()
         self.items: list[list[str | None]] = []  # per summary item: label, then its text lines
         self.item_open = False
+        self.lazy = False  # whether a lazy line would continue the open item's paragraph
         self.blanks: list[int] = []  # blank lines whose role depends on what follows
 
     # -- diagnostics -------------------------------------------------------------------------
@@ -84,16 +98,30 @@ class PaperBlock:
                     self._settle_blanks("summary" if self.items else "gap")
                 self._bullet(index, lines[index])
                 index += 1
-            elif kind in META_KINDS:
+            elif kind in META_KINDS and not (self.lazy and not blanks and kind in _LAZY_KINDS):
                 index = self._meta(index, kind)
             elif kind in _STOP_KINDS:
                 return index
             elif (
-                self.item_open
-                and kind in _CONTINUATION_KINDS
-                and (not blanks or kind == "indented")
+                self.item_open and kind in _CONTINUATION_KINDS and (not blanks or kind in _INDENTED)
             ):
                 self._continue_item(index)
+                self.lazy = kind != "nested"
+                index += 1
+            elif kind in META_KINDS:  # lazy: right after a summary line, it is more of its text
+                self._warn(
+                    "DK121",
+                    "field line right after a summary bullet continues its text; "
+                    "put a blank line before it",
+                    index,
+                )
+                self._continue_item(index)
+                index += 1
+            elif kind in _BLOCK_TEXT:
+                if lines[index].strip(" \t"):
+                    self.unplaced(index, f"{_BLOCK_TEXT[kind]} outside the summary list")
+                else:
+                    self.keep_verbatim(index)
                 index += 1
             else:
                 self.unplaced(index, "text outside the summary list")
@@ -103,7 +131,7 @@ class PaperBlock:
     def keep_verbatim(self, index: int) -> None:
         """Append a line that belongs to no field (an orphan heading's block) as it is."""
         self._settle_blanks("gap")
-        self.item_open = False
+        self.item_open = self.lazy = False
         self.chunks.append(["gap", index, index + 1])
 
     def unplaced(self, index: int, why: str) -> None:
@@ -115,6 +143,8 @@ class PaperBlock:
         """A media, Vote or Authors line: the first of each kind is the paper's; later ones are
         kept verbatim with a warning."""
         line = self.lines[index]
+        if line[:1] == " ":
+            line = line.lstrip(" ")  # a block start indented 1-3 spaces
         stop = index + 1
         value: Any
         if kind == "vote":
@@ -129,7 +159,7 @@ class PaperBlock:
                 )
         else:
             role = "media"
-            value, stop = self._media(index, line)
+            value, stop = self._media(index, line, kind)
             if value is None:
                 return stop
         if role in self.seen:
@@ -139,7 +169,7 @@ class PaperBlock:
             return stop
         if self.items:
             self._warn("DK210", f"{role} line after the summary bullets", index)
-            self.item_open = False
+            self.item_open = self.lazy = False
         self.seen.add(role)
         blanks = self.blanks
         if blanks:  # _settle_blanks("gap"), inlined for the common case
@@ -159,14 +189,20 @@ class PaperBlock:
                 self._warn("DK205", f"`Vote: {raw}` is not a non-negative integer", index, col)
         return votes
 
-    def _media(self, index: int, line: str) -> tuple[dict[str, str] | None, int]:
-        kind = self.kinds[index]
+    def _media(self, index: int, line: str, kind: str) -> tuple[dict[str, str] | None, int]:
         if kind == "image":
             url = fields.image_url(line)
             if url is None:
                 self.unplaced(index, "image without a usable URL")
                 return None, index + 1
             return {"kind": "image", "url": url}, index + 1
+        if kind == "emptylink":
+            url = fields.empty_link_url(line)
+            if url is None or not fields.is_video_file(url):
+                self.unplaced(index, "link with no text")
+                return None, index + 1
+            self._warn("DK123", "video linked with no text `[](…)`; read as the video", index)
+            return {"kind": "video", "url": url}, index + 1
         if kind == "watch":
             url = fields.watch_url(line)
             if url is None:
@@ -175,15 +211,14 @@ class PaperBlock:
             if line[13:14] != "(" and (scheme := script_scheme(url)):  # the bare form
                 self._warn("DK222", f"`{scheme}` media URL", index)
             stop = index + 1
-            if stop < len(self.kinds) and self.kinds[stop] == "html":
-                embed = fields.html_media(self.lines[stop])
+            kinds = self.kinds
+            if stop < len(kinds) and kinds[stop] in ("html", "htmlblock"):
+                embed_start, stop = stop, self._html_stop(stop)
+                embed = fields.html_media("\n".join(self.lines[embed_start:stop]))
                 if embed is not None and embed.url != url:
-                    self._warn("DK211", f"video link {url} but embed {embed.url}", stop)
-                stop += 1
+                    self._warn("DK211", f"video link {url} but embed {embed.url}", embed_start)
             return {"kind": "video", "url": url}, stop
-        stop = index + 1  # an HTML block runs to the next blank or structural line
-        while stop < len(self.kinds) and self.kinds[stop] in ("html", "indented", "text"):
-            stop += 1
+        stop = self._html_stop(index)
         found = fields.html_media("\n".join(self.lines[index:stop]))
         if found is None:
             self._settle_blanks("gap")
@@ -191,6 +226,19 @@ class PaperBlock:
             self._warn("DK212", "HTML block has no video, iframe or image source", index)
             return None, stop
         return {"kind": found.kind, "url": found.url}, stop
+
+    def _html_stop(self, index: int) -> int:
+        """Where the HTML starting at `index` ends: an HTML block at the end the block pass
+        found, inline HTML with its paragraph (the next blank or structural line)."""
+        kinds, stop = self.kinds, index + 1
+        if kinds[index] == "htmlblock":  # to its end, or its first blank line: after that
+            # the block's lines (a `<pre>` or comment's) are reported one by one
+            while stop < len(kinds) and kinds[stop] == "htmlcont" and self.lines[stop].strip():
+                stop += 1
+            return stop
+        while stop < len(kinds) and kinds[stop] in ("html", "indented", "text"):
+            stop += 1
+        return stop
 
     def _bullet(self, index: int, line: str) -> None:
         # The text starts after the marker and its spaces (CommonMark); `- x`, the usual case,
@@ -209,7 +257,7 @@ class PaperBlock:
                 if not balanced:
                     self._warn("DK301", f"label `{label}` has unbalanced `*` markers", index, 3)
         self.items.append([label, text])
-        self.item_open = True
+        self.item_open = self.lazy = True
         last = self.chunks[-1]
         if last[0] == "summary" and last[2] == index:  # the common case, inlined
             last[2] = index + 1

@@ -7,6 +7,8 @@ occur inside real digest text.
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, DigestError
@@ -26,11 +28,20 @@ class Source:
     path: str | None = None
     bom: bool = False
     controls: bool = True  # whether the text may hold control characters (see `_has_controls`)
+    starts: list[int] | None = None  # each line's offset (and the end), for a text with lone CRs
+
+    def line_starts(self) -> list[int]:
+        """Each line's offset in `text`."""
+        if self.starts is not None:
+            return self.starts[:-1]
+        return list(itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
 
     def raw(self, start: int, stop: int) -> str:
         """Lines `start..stop` (0-based, end exclusive) exactly as in the text, terminators kept."""
         if stop <= start:
             return ""
+        if self.starts is not None:
+            return self.text[self.starts[start] : self.starts[stop]]
         chunk = "\n".join(self.lines[start:stop])
         return chunk if stop == len(self.lines) else chunk + "\n"
 
@@ -52,13 +63,22 @@ def from_text(text: str, path: str | None = None, data: bytes | None = None) -> 
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
+    if data is None:
+        data = text.encode("utf-8", "surrogatepass")
+    if "\r" in text and _LONE_CR.search(text):
+        # Old Mac endings: lines are cut at every ending and sliced back by offset.
+        content = _ENDING.split(text)
+        ends = [match.end() for match in _ENDING.finditer(text)]
+        return Source(text, content, content, path, bom, _has_controls(data), [0, *ends, len(text)])
     lines = text.split("\n")
     content = (
         [line[:-1] if line.endswith("\r") else line for line in lines] if "\r" in text else lines
     )
-    if data is None:
-        data = text.encode("utf-8", "surrogatepass")
     return Source(text, lines, content, path, bom, _has_controls(data))
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_ENDING = re.compile(r"\r\n|\r|\n")
 
 
 def from_bytes(data: bytes, path: str | None = None) -> Source:

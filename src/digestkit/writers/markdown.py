@@ -134,7 +134,18 @@ def faithful_paper(paper: Paper) -> str:
             pieces.append((role, _RENDER[role](paper)))
     _drop_emptied(pieces)
     _insert_new(pieces, paper)
+    _close_html_blocks(pieces)
     return "".join(text for _, text in pieces)
+
+
+def _close_html_blocks(pieces: list[tuple[Role, str]]) -> None:
+    """A re-rendered `<div>` embed needs a blank line after it: CommonMark's HTML block runs to
+    the next blank line and would swallow a glued `Authors:` line (issue 12)."""
+    for index in range(len(pieces) - 1, 0, -1):
+        role, text = pieces[index - 1]
+        follower = pieces[index][1]
+        if role == "media" and text.endswith("</div>\n") and follower[:1] not in ("\n", "\r"):
+            pieces.insert(index, ("gap", "\n"))
 
 
 def _drop_emptied(pieces: list[tuple[Role, str]]) -> None:
