@@ -149,3 +149,16 @@ def test_every_line_ending_ends_a_line() -> None:
 def test_the_fixtures_give_every_block_code() -> None:
     given = {d.code for path in FILES for d in digestkit.parse_file(path).diagnostics}
     assert given >= BLOCK_CODES
+
+
+def test_a_repeated_field_line_ends_the_summary_item() -> None:
+    """A repeated `Authors:` after a blank is its own paragraph (CommonMark): the `Vote:` line
+    under it is the paper's vote, not lazy text of the summary item (found by hypothesis)."""
+    text = (
+        "## Daily Papers (2025-01-01)\n\n### [X](https://arxiv.org/abs/2501.00000)\n"
+        "Authors: X, X\n- X\n\nAuthors: X, X\nVote: 0\n"
+    )
+    document = digestkit.parse(text)
+    assert document.papers[0].votes == 0
+    assert [paper["votes"] for paper in read(text)] == [0]
+    assert "DK121" not in {d.code for d in document.diagnostics}

@@ -164,6 +164,7 @@ class PaperBlock:
                 return stop
         if role in self.seen:
             self._settle_blanks("gap")
+            self.item_open = self.lazy = False  # a field line ends the summary item, kept or not
             self.chunks.append(["gap", index, stop])
             self._warn("DK209", f"second {role} line; the first one is kept", index)
             return stop
