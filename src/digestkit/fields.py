@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from .markdown_text import unescape
+from .markdown_text import read_destination, unescape
 
 if TYPE_CHECKING:
     from lxml import html as lxml_html
@@ -42,15 +42,14 @@ def paper_heading(line: str) -> Heading | None:
     cut = body.rfind("](")
     if cut < 1 or body[0] != "[" or body[-1] != ")":
         return None
-    url = body[cut + 2 : -1]
-    if url[:1] == "<" and url[-1:] == ">" and len(url) >= 2 and "<" not in url[1:-1]:
-        url = url[1:-1]
-        if ">" in url or _WHITESPACE.search(url):
-            return None
-    elif _WHITESPACE.search(url):
+    raw_url = body[cut + 2 : -1]
+    if _WHITESPACE.search(raw_url):
+        return None
+    url = read_destination(raw_url)  # `<...>`, backslash escapes and entities decoded
+    if url is None:
         return None
     title = body[1:cut]
-    return Heading(unescape(title) if "\\" in title else title, url)
+    return Heading(unescape(title) if "\\" in title or "&" in title else title, url)
 
 
 def digest_date(line: str) -> tuple[dt.date | None, str | None]:
@@ -80,7 +79,7 @@ def authors(line: str) -> tuple[list[str], bool]:
 
     Returns the names and whether a list literal was malformed (then split on commas)."""
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
-    if "\\" in value:
+    if "\\" in value or "&" in value:
         value = unescape(value)  # the writer escapes the whole value
     if value.startswith("[") and value.endswith("]"):
         if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
@@ -130,14 +129,14 @@ def _clean(names: list[str], *, careful: bool = False) -> list[str]:
 
 def image_url(line: str) -> str | None:
     match = IMAGE.fullmatch(line)
-    return match["url"] if match else None
+    return read_destination(match["url"]) if match else None
 
 
 def watch_url(line: str) -> str | None:
     match = WATCH.fullmatch(line)
     if match is None:
         return None
-    return match["url"] or match["bare"]
+    return read_destination(match["url"]) if match["url"] else match["bare"]
 
 
 def _html_parser() -> lxml_html.HTMLParser:
