@@ -220,7 +220,9 @@ class HtmlBlocks:
         for line in text.split("\n"):
             stop = offset + len(line) + 1
             if block_start >= 0:  # inside a block: does this line end it?
-                if end_marker and end_marker in line.lower() or not end_marker and not line.strip():
+                if (end_marker and end_marker in line.lower()) or (
+                    not end_marker and not line.strip()
+                ):
                     ranges.append((block_start, stop))
                     block_start = -1
                 offset = stop

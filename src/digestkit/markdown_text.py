@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html.entities
 import re
+from typing import Any
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BACKSLASHED = frozenset("<[]`")
@@ -96,7 +97,7 @@ def destination(url: str) -> str:
     if (
         _PLAIN_URL.fullmatch(url)
         and not ("&" in url and _ENTITY.search(url))
-        and ("(" not in url and ")" not in url or _balanced(url))
+        and (("(" not in url and ")" not in url) or _balanced(url))
     ):
         return url
     entity_at = {match.start() for match in _ENTITY.finditer(url)} if "&" in url else set()
@@ -142,3 +143,23 @@ def _decode(match: re.Match[str]) -> str:
     code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
     # CommonMark: code point 0, surrogates and values past Unicode are U+FFFD.
     return "\ufffd" if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
+
+
+# -- text no file can hold ------------------------------------------------------------------
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """`value` (a string, or lists and dicts of them) with each lone surrogate replaced by
+    U+FFFD, or `value` itself (the same object) when it holds none. A surrogate reaches a
+    `str` only from an escape (`'\\ud800'` in a list literal, `"\\ud800"` in JSON) or from a
+    caller's own string: UTF-8 cannot encode one, and pydantic refuses it."""
+    if isinstance(value, str):
+        return SURROGATE.sub("\ufffd", value) if SURROGATE.search(value) else value
+    if isinstance(value, list):
+        fixed = [without_surrogates(item) for item in value]
+        return value if all(a is b for a, b in zip(fixed, value, strict=True)) else fixed
+    if isinstance(value, dict):
+        items = {key: without_surrogates(item) for key, item in value.items()}
+        return value if all(items[key] is value[key] for key in value) else items
+    return value

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter, ValidationError
 
 from ..diagnostics import DigestError, FormatError, invalid_json
+from ..markdown_text import SURROGATE
 from ..models import DigestDocument
 
 _DOCUMENTS = TypeAdapter(list[DigestDocument])
@@ -136,4 +137,6 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
+    if SURROGATE.search(text):  # a lone surrogate (`"\\ud800"`) cannot be printed: show it escaped
+        text = json.dumps(value, default=str)
     return text if len(text) <= 60 else text[:57] + "..."

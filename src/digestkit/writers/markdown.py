@@ -46,8 +46,7 @@ def media_lines(paper: Paper) -> str:
         return f"[Watch Video]({url})\n"
     embed = html.escape(media.url, quote=True)
     return (
-        f"[Watch Video]({url})\n"
-        f'<div><video controls src="{embed}" muted="false"></video></div>\n'
+        f'[Watch Video]({url})\n<div><video controls src="{embed}" muted="false"></video></div>\n'
     )
 
 
@@ -60,9 +59,8 @@ def authors_line(paper: Paper) -> str:
     if not names:
         return ""
     joined = ", ".join(names)
-    if (
-        any(", " in name or _CONTROL.search(name) for name in names)
-        or (joined.startswith("[") and joined.endswith("]"))
+    if any(", " in name or _CONTROL.search(name) for name in names) or (
+        joined.startswith("[") and joined.endswith("]")
     ):
         # Comma-joining would split these names apart again: use the list form, which the
         # generator also wrote and which reads back exactly. `repr` writes a control character
@@ -122,11 +120,10 @@ def _writable(text: str) -> str:
     match = _UNWRITABLE.search(text)
     if match is None:
         return text
-    line = text.count("\n", 0, match.start()) + 1
+    before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()][-40:]
     raise FormatError(
-        f"cannot write U+{ord(match[0]):04X} to Markdown (output line {line}: "
-        f"`{text[text.rfind(chr(10), 0, match.start()) + 1 : match.start()][-40:]}`): "
-        "no digest file can hold it; remove it from the document"
+        f"cannot write U+{ord(match[0]):04X} to Markdown (after `{before}`): no digest file "
+        "can hold it; remove it from the document"
     )
 
 
