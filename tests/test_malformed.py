@@ -79,6 +79,11 @@ CASES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
     ("readme", README, [("DK002", 1, 1)]),
     ("date not real", join(["## Daily Papers (2024-02-30)", ""], PAPER_1), [("DK104", 1, 4)]),
     ("month 13", join(["## Daily Papers (2024-13-01)", ""], PAPER_1), [("DK104", 1, 4)]),
+    (
+        "lone surrogate from an Authors escape",
+        join(HEAD, PAPER_1[:6], ["Authors: ['A', '\\ud800']"], PAPER_1[7:]),
+        [("DK224", 9, 1)],
+    ),
     ("date not iso", join(["## Daily Papers (Jan 10)", ""], PAPER_1), [("DK101", 1, 4)]),
     ("no date", join(["## Daily Papers", ""], PAPER_1), [("DK101", 1, 4)]),
     ("empty section", join(HEAD, ["## Daily Papers (2024-01-11)", ""], PAPER_1), [("DK103", 1, 1)]),
