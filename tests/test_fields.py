@@ -53,7 +53,7 @@ def test_paper_heading_reads_commonmark_links() -> None:
     )
     assert fields.paper_heading("### [a](b](c)") is None  # `[a](b` is a link, then text
     assert fields.paper_heading("### [t](<u>)") == ("t", "u")
-    assert fields.paper_heading("### [t](<a b>)") == ("t", "a%20b")
+    assert fields.paper_heading("### [t](<a b>)") == ("t", "a b")  # the destination, unencoded
     assert fields.paper_heading("### [t](a b)") is None
     assert fields.paper_heading("### [t](u 'title') ##") == ("t", "u")
     assert fields.paper_heading("### [t][r]", lambda: {"r": "u"}) == ("t", "u")

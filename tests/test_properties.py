@@ -120,6 +120,7 @@ def test_parse_never_raises_and_faithful_is_byte_exact(text: str) -> None:
 @given(digest_like_text())
 def test_parsed_text_survives_json_and_canonical_markdown(text: str) -> None:
     assume(not _double_bom(text))
+    assume("\x00" not in text)  # no digest file holds NUL: Markdown writers refuse to write it
     doc = digestkit.parse(text)
     assert DigestDocument.model_validate_json(doc.model_dump_json()) == doc
     # `digestkit fmt` relies on this: canonical output reads back as the same document.

@@ -15,9 +15,11 @@ and is skipped.
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import re
+import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -80,30 +82,47 @@ _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 def find_active(text: str) -> Iterator[Finding]:
     """Every active construct in `text` (tags and declarations first, then links; each pass in
     text order)."""
-    yield from _tags(text, CodeSpans(text))
+    blocks = HtmlBlocks(text)
+    yield from _tags(text, CodeSpans(text), blocks)
     code = CodeSpans(text)
     for match in _DESTINATION.finditer(text):
         url = match["url"]
         scheme = script_scheme(url)
-        if scheme and not code.inside(match.start()):
+        if scheme and not code.inside(match.start()) and not _escaped(text, match.start()):
             yield Finding("DK222", f"`{scheme}` URL as a link target", match.start("url"))
 
 
-def _tags(text: str, code: CodeSpans) -> Iterator[Finding]:
+def _escaped(text: str, offset: int) -> bool:
+    """Whether the character at `offset` follows an odd run of backslashes: Markdown shows it
+    as text (`\\<script>`, `\\](`), which is how digestkit's own writer escapes titles."""
+    run = offset
+    while run > 0 and text[run - 1] == "\\":
+        run -= 1
+    return (offset - run) % 2 == 1
+
+
+def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
     # `str.find` jumps between the few `<` faster than the regex engine scans for them.
     start = text.find("<")
     while start >= 0:
         match = _TAG.match(text, start)
         start = text.find("<", match.end() if match else start + 1)
-        if match is None:
+        if match is None or code.inside(match.start()):
             continue
-        if not code.inside(match.start()):
-            yield from _tag(text, match)
+        if blocks.inside(match.start()):
+            yield from _tag(text, match)  # raw HTML: the browser's tokenizer reads it all
+        elif not _escaped(text, match.start()):
+            # Inline, a renderer passes on only a tag complete by CommonMark's grammar and
+            # shows anything else (`a<b relation on sets, where b>c`) as text.
+            # Declarations and autolinks (`<javascript:...>`) are judged as they are.
+            inline = _INLINE_TAG.match(text, match.start())
+            if inline is not None or not match["name"] or ":" in match["name"]:
+                yield from _tag(text, inline or match)
 
 
 def _tag(text: str, match: re.Match[str]) -> Iterator[Finding]:
     start = match.start()
-    if match["declaration"]:
+    if match.groupdict().get("declaration"):
         keyword = match["declaration"][1:].split(None, 1)[0].rstrip("[")
         yield Finding("DK223", f"`<!{keyword}` declaration in embedded HTML (not expanded)", start)
         return
@@ -143,7 +162,7 @@ def _attributes(attrs: str, base: int) -> Iterator[Finding]:
 
 
 def _attribute(name: str, value: str) -> tuple[str, str] | None:
-    if name.startswith("on"):
+    if name.startswith("on") and len(name) > 2:  # `on` alone is no event (`on sets`)
         return "DK221", f"event-handler attribute `{name}`"
     if name == "srcdoc":
         return "DK220", "`srcdoc` attribute: an embedded HTML document"
@@ -152,6 +171,89 @@ def _attribute(name: str, value: str) -> tuple[str, str] | None:
         if scheme:
             return "DK222", f"`{scheme}` URL in `{name}`"
     return None
+
+
+# CommonMark's open tag (spec 6.6), the only inline `<...>` a renderer passes on as HTML. Every
+# quantifier is possessive: linear time whatever follows the `<`.
+_INLINE_TAG = re.compile(
+    r"<(?P<name>[A-Za-z][A-Za-z0-9-]*+)"
+    r"(?P<attrs>(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+"
+    r"(?:\s*+=\s*+(?:[^\s\"'=<>`]++|'[^']*+'|\"[^\"]*+\"))?+)*+)\s*+/?>"
+)
+_CONTAINERS = re.compile(r"(?:[ \t]*+(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*+[ \t]*+")
+_BLOCK_NAMES = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|"
+    "header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|"
+    "param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+# HTML block starts 1-6 (spec 4.6; kind 7, a complete tag alone on its line, is tested apart).
+# Kinds 1-5 end at a marker (`_BLOCK_END`, `</script>`), kinds 6 and 7 at a blank line.
+_BLOCK_START = re.compile(
+    r"(?i:<(?P<raw>script|pre|style|textarea)(?:[\s>]|$)|(?P<comment><!--)|(?P<pi><\?)"
+    r"|(?P<cdata><!\[CDATA\[)|(?P<decl><![A-Za-z])"
+    rf"|</?(?:{_BLOCK_NAMES})(?:\s|/?>|$))"
+)
+_BLOCK_END = {"comment": "-->", "pi": "?>", "cdata": "]]>", "decl": ">"}
+_CLOSING_TAG = re.compile(r"</[A-Za-z][A-Za-z0-9-]*+\s*+>")
+
+
+class HtmlBlocks:
+    """Which offsets lie in a CommonMark HTML block, whose lines a renderer passes on raw (so
+    a browser tokenizes every tag in them). Lines are stripped of quote and list markers and
+    any indentation first, which finds a block in a list item and errs towards raw HTML where
+    the container rules are subtler. Computed on the first question: most texts have no `<`."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ranges: list[tuple[int, int]] | None = None
+
+    def inside(self, offset: int) -> bool:
+        if self.ranges is None:
+            self.ranges = self._find()
+        index = bisect.bisect_right(self.ranges, (offset, sys.maxsize)) - 1
+        return index >= 0 and self.ranges[index][0] <= offset < self.ranges[index][1]
+
+    def _find(self) -> list[tuple[int, int]]:
+        text, ranges = self.text, []
+        offset, end_marker, block_start = 0, "", -1
+        for line in text.split("\n"):
+            stop = offset + len(line) + 1
+            if block_start >= 0:  # inside a block: does this line end it?
+                if (end_marker and end_marker in line.lower()) or (
+                    not end_marker and not line.strip()
+                ):
+                    ranges.append((block_start, stop))
+                    block_start = -1
+                offset = stop
+                continue
+            if "<" in line:
+                body = line[_CONTAINERS.match(line).end() :]  # type: ignore[union-attr]
+                kind = _block_kind(body)
+                if kind is not None:
+                    end_marker = kind
+                    block_start = offset
+                    if end_marker and end_marker in body[1:]:  # ends on its first line
+                        ranges.append((block_start, stop))
+                        block_start = -1
+            offset = stop
+        if block_start >= 0:
+            ranges.append((block_start, len(text) + 1))
+        return ranges
+
+
+def _block_kind(body: str) -> str | None:
+    """The end marker of the HTML block `body` starts (`""` for one ending at a blank line),
+    or None when it starts none."""
+    if body[:1] != "<":
+        return None
+    match = _BLOCK_START.match(body)
+    if match is not None:
+        if match["raw"]:
+            return f"</{match['raw'].lower()}>"
+        return next((_BLOCK_END[kind] for kind in _BLOCK_END if match[kind]), "")
+    tag = _INLINE_TAG.match(body) or _CLOSING_TAG.match(body)
+    return "" if tag is not None and not body[tag.end() :].strip() else None
 
 
 class CodeSpans:

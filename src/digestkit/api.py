@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import source as _source
 from .build import build
-from .diagnostics import DigestError
+from .diagnostics import Diagnostic, DigestError
+from .markdown_text import SURROGATE
 from .models import DigestDocument
 
 
@@ -20,7 +21,25 @@ def parse(text: str, *, strict: bool = False, path: str | None = None) -> Digest
         raise TypeError(
             f"parse() takes str, not {type(text).__name__}; use parse_bytes() for bytes"
         )
-    return _finish(build(_source.from_text(text, path)), strict)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: no file holds them, pydantic refuses them
+        return _finish(_with_surrogates_replaced(text, path), strict)
+    return _finish(build(_source.from_text(text, path, data)), strict)
+
+
+def _with_surrogates_replaced(text: str, path: str | None) -> DigestDocument:
+    """Parse `text` with U+FFFD for each lone surrogate, each reported (DK224) where it was."""
+    found = []
+    for match in SURROGATE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - line_start + 1 - (line == 1 and text.startswith("\ufeff"))
+        message = f"lone surrogate U+{ord(match[0]):04X} in the text; replaced with U+FFFD"
+        found.append(Diagnostic("DK224", message, line, col, path))
+    document = build(_source.from_text(SURROGATE.sub("\ufffd", text), path))
+    document._diagnostics = sorted([*document.diagnostics, *found], key=lambda d: (d.line, d.col))
+    return document
 
 
 def parse_bytes(

@@ -12,10 +12,13 @@ import gc
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import fields
 from .active import find_active
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
+from .markdown_text import without_surrogates
 from .models import DigestDocument, arxiv_id_from_url
 from .paper_block import PaperBlock
 from .scan import classify
@@ -71,7 +74,9 @@ class _Walk:
         self._close_region(index)
         date, problem = fields.digest_date(self.lines[index])  # ATX or setext
         if problem:
-            self.diag("DK101", f"digest heading: {problem}", index, 4)
+            # A YYYY-MM-DD that is no calendar date loses the date the heading clearly meant.
+            code = "DK104" if problem.endswith("is not a real date") else "DK101"
+            self.diag(code, f"digest heading: {problem}", index, 4)
         self.digests.append(_Digest(index, date))
         self.region = "head"
 
@@ -190,7 +195,11 @@ def _build(source: Source) -> DigestDocument:
         papers = [block.close() for block in digest.papers]
         paper_blocks.extend(digest.papers)
         data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
-    document = DigestDocument.model_validate(data)
+    try:
+        document = DigestDocument.model_validate(data)
+    except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
+        _replace_surrogates(walk, paper_blocks)
+        document = DigestDocument.model_validate(data)
     document._layout = DocumentLayout(
         source.bom, source.text.endswith(("\n", "\r")) or not source.text
     )
@@ -207,6 +216,24 @@ def _build(source: Source) -> DigestDocument:
     walk.report.sort(key=lambda d: (d.line, d.col))
     document._diagnostics = walk.report
     return document
+
+
+_FIELD_ROLE = {"title": "heading", "url": "heading", "media": "media", "authors": "authors"}
+
+
+def _replace_surrogates(walk: _Walk, blocks: list[PaperBlock]) -> None:
+    """Put U+FFFD for each lone surrogate a field value holds (DK224), at the field's line.
+    The text itself holds none (`api.parse` replaces those first), so only values decoded from
+    escapes can, and only the list literal of `Authors:` decodes escapes."""
+    for block in blocks:
+        for key, value in block.values.items():
+            fixed = without_surrogates(value)
+            if fixed is value:
+                continue
+            block.values[key] = fixed
+            role = _FIELD_ROLE.get(key, "summary")
+            line = next((chunk[1] for chunk in block.chunks if chunk[0] == role), block.start)
+            walk.diag("DK224", f"lone surrogate in the {key} value; replaced with U+FFFD", line)
 
 
 def _document_checks(walk: _Walk, document: DigestDocument) -> None:

@@ -41,6 +41,7 @@ RULES: dict[str, Rule] = {
         Rule("DK002", _E, "no digest heading `## Daily Papers (YYYY-MM-DD)` in the file"),
         Rule("DK003", _E, "input is not valid digestkit JSON or JSON Lines"),
         Rule("DK101", _W, "digest heading has no valid date"),
+        Rule("DK104", _E, "digest heading's YYYY-MM-DD date is no calendar date"),
         Rule("DK102", _W, "digest date differs from the date in the file path"),
         Rule("DK103", _W, "digest section has no papers"),
         Rule("DK110", _W, "paper heading outside any digest section"),
@@ -83,6 +84,7 @@ RULES: dict[str, Rule] = {
         Rule("DK221", _E, "event-handler attribute (`onerror=`, `onload=`, ...) in embedded HTML"),
         Rule("DK222", _E, "`javascript:`, `vbscript:` or `data:` URL in a link, media or HTML"),
         Rule("DK223", _E, "DTD or entity declaration in embedded HTML (never expanded)"),
+        Rule("DK224", _E, "a lone surrogate (U+D800-U+DFFF) in the text: replaced with U+FFFD"),
         Rule("DK301", _W, "summary label markers are unbalanced"),
         Rule("DK401", _W, "control character in text"),
         # Hugging Face Daily Papers JSON (`hf_json.read_daily_papers`, `--from hf-json`)

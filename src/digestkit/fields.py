@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import html
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .markdown_text import unescape
+from .markdown_text import decode_escapes, read_destination, unescape
 
 if TYPE_CHECKING:
     from lxml import html as lxml_html
 
 DIGEST_CONTENT = re.compile(r"Daily Papers[ \t]*(?:\((?P<date>[^()]*)\))?")
-IMAGE = re.compile(r"!\[[^\]]*\]\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)[ \t]*")
+IMAGE = re.compile(r"!\[[^\]]*\]\((?P<dest><(?:[^<>\\\n]|\\.)*>|\S+)\)[ \t]*")
 WATCH = re.compile(
-    r"\[Watch Video\](?:\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)|(?P<bare>[^\s()]+))[ \t]*"
+    r"\[Watch Video\](?:\((?P<dest><(?:[^<>\\\n]|\\.)*>|\S+)\)|(?P<bare>[^\s()]+))[ \t]*"
 )
-EMPTY_LINK = re.compile(r"\[\]\((?:<(?P<angled>[^<>\s]+)>|(?P<url>\S+))\)[ \t]*")
+EMPTY_LINK = re.compile(r"\[\]\((?P<dest><(?:[^<>\\\n]|\\.)*>|\S+)\)[ \t]*")
 VIDEO_FILE = re.compile(r"\.(?:mp4|webm|mov|m4v|ogv)(?:[?#]\S*)?", re.IGNORECASE)
 """How a media URL names a video file (`![](x.mp4)` in early generator runs)."""
 _WHITESPACE = re.compile(r"\s")
@@ -69,13 +68,6 @@ def _atx_content(line: str) -> str:
     return body
 
 
-_SPACE = re.compile(r"[ \t\n]")
-
-
-def _percent(match: re.Match[str]) -> str:
-    return f"%{ord(match[0]):02X}"
-
-
 _TEXT_SPECIAL = re.compile(r"[\[\]`\\<&]")
 _URL_SPECIAL = re.compile(r"[\s()<>\\&\"']")
 
@@ -93,20 +85,14 @@ def _link(body: str, definitions: Callable[[], dict[str, str]] | None) -> Headin
         if url is None and rest[-1] == ")" and "](" not in rest and not _WHITESPACE.search(rest):
             # An unbalanced `)` in a plain URL, as the writer writes one: kept as written
             # (CommonMark ends the link at the first `)`; docs/specification.md).
-            return Heading(unescape(text) if "\\" in text else text, rest[1:-1])
+            return Heading(unescape(text) if "\\" in text or "&" in text else text, rest[1:-1])
     else:
         label = text if rest in ("", "[]") else _label(rest)
         found = definitions() if definitions is not None and label is not None else {}
         url = found.get(normalize_label(label)) if label is not None else None
     if url is None:
         return None
-    # As a browser sends it, and so that the writer's `(url)` reads back as the same link.
-    url = _SPACE.sub(_percent, url)
-    if not _balanced(url):
-        url = url.replace("(", "%28").replace(")", "%29")
-    if "](" in url:
-        return None  # the model's URLs never hold `](` (it would end the link in the output)
-    return Heading(unescape(text) if "\\" in text else text, url)
+    return Heading(unescape(text) if "\\" in text or "&" in text else text, url)
 
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
@@ -170,22 +156,9 @@ def _balanced(url: str) -> bool:
     return depth == 0
 
 
-_ESCAPABLE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
 def unescape_url(url: str) -> str:
     """A link destination as a browser gets it: backslash escapes and entities undone."""
-    if "\\" in url:
-        url = _ESCAPABLE.sub(r"\1", url)
-    if "&" in url:
-        url = _ENTITY.sub(_entity, url)
-    return url
-
-
-def _entity(match: re.Match[str]) -> str:
-    decoded = html.unescape(match[0])
-    return "\ufffd" if decoded == "\x00" else decoded
+    return decode_escapes(url)
 
 
 def normalize_label(label: str) -> str:
@@ -244,7 +217,7 @@ def authors(line: str) -> tuple[list[str], bool]:
 
     Returns the names and whether a list literal was malformed (then split on commas)."""
     value = line[len("Authors:") :].strip(" \t")  # the scanner guarantees the prefix
-    if "\\" in value:
+    if "\\" in value or "&" in value:
         value = unescape(value)  # the writer escapes the whole value
     if value.startswith("[") and value.endswith("]"):
         if _SIMPLE_LIST.fullmatch(value):  # quoted names, no escapes: the generator's own repr
@@ -295,13 +268,13 @@ def _clean(names: list[str], *, careful: bool = False) -> list[str]:
 def image_url(line: str) -> str | None:
     """`![alt](url)` or `![alt](<url>)`."""
     match = IMAGE.fullmatch(line)
-    return (match["url"] or match["angled"]) if match else None
+    return read_destination(match["dest"]) if match else None
 
 
 def empty_link_url(line: str) -> str | None:
     """`[](url)`: early runs linked the video with no text."""
     match = EMPTY_LINK.fullmatch(line)
-    return (match["url"] or match["angled"]) if match else None
+    return read_destination(match["dest"]) if match else None
 
 
 def is_video_file(url: str) -> bool:
@@ -313,7 +286,7 @@ def watch_url(line: str) -> str | None:
     match = WATCH.fullmatch(line)
     if match is None:
         return None
-    return match["url"] or match["angled"] or match["bare"]
+    return read_destination(match["dest"]) if match["dest"] else match["bare"]
 
 
 def _html_parser() -> lxml_html.HTMLParser:

@@ -1,44 +1,171 @@
-"""Titles and author names in Markdown: escaped where raw text would form markup.
+"""Text in Markdown: escaped so that a CommonMark renderer shows exactly the model's text.
 
-The generator writes titles and names raw, and raw text can form HTML (`<img onerror=...>`),
-links (`](javascript:...)`) or code spans when a viewer renders the digest. digestkit's writer
-puts a backslash before `<`, `[`, `]` and backticks (and doubles a backslash that would
-otherwise be read as such an escape), so a viewer shows the text as text. The reader undoes
-exactly these escapes and no others: raw titles keep TeX such as `$\\{x_i\\}$` or `\\&` verbatim,
-as the generator wrote them. No corpus title or name contains one of these escapes (a test
-checks), so reading them this way changes none of them.
+The generator writes titles and names raw, and raw text can form markup when a viewer renders
+the digest: HTML (`<img onerror=...>`), links (`](javascript:...)`), code spans, emphasis
+(`A*B*C`), entities (`AT&amp;T`) or backslash escapes (`\\{`). `escape` puts a backslash before
+what would be read as markup, so the rendered text is the model's text; `unescape`, used by the
+reader, undoes exactly these escapes and no others, so raw titles keep TeX such as `$\\{x_i\\}$`
+verbatim, as the generator wrote it. No corpus title or name contains one of these escapes (a
+test checks every one), so reading them this way changes none of them.
+
+Link destinations (paper URL, media URL) get the same treatment: `destination` writes a URL so
+that it stays one destination whatever it holds (`x.png)<script>`), and `read_destination`
+decodes what CommonMark decodes there (the angle-bracket form, backslash escapes, entities).
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
+from typing import Any
 
-# A run of backslashes, and what follows it: a markup character or the end of the text.
-_RUN = re.compile(r"(\\*)([<\[\]`]|\Z)")
-_ESCAPED_RUN = re.compile(r"(\\+)([<\[\]`]|\Z)")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_BACKSLASHED = frozenset("<[]`")
+"""Escaped with a backslash wherever they occur: they open HTML, autolinks, links, images and
+code spans, and TeX never puts a backslash before them."""
+_REFERENCES = {"*": "&#42;", "_": "&#95;", "~": "&#126;", "\\": "&#92;", "&": "&amp;"}
+"""Written as character references, which CommonMark never reads as markup: TeX writes `\\_`,
+`\\&`, `\\\\` and `\\~` raw, so a backslash escape of these would be ambiguous on reading."""
+_PAIRED = "*_~"
+"""Emphasis (and GitHub's strikethrough) needs an opener and a closer of the same character: a
+title with one `*` (`Beyond A*`) forms none, so these are escaped only when they repeat."""
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]*;)")
+"""Anything shaped like a character reference (a superset of those CommonMark decodes)."""
+_WRITER_ESCAPE = re.compile(r"\\([<\[\]`])|&(?:#42|#95|#126|#92|amp);")
+_UNESCAPED = {"&#42;": "*", "&#95;": "_", "&#126;": "~", "&#92;": "\\", "&amp;": "&"}
 
 
 def escape(text: str) -> str:
-    """`text` with a backslash before each `<`, `[`, `]` and backtick, and the backslashes
-    right before one of those or at the end doubled (CommonMark pairs backslashes from the
-    left, so an even run stays text). `unescape` inverts it exactly."""
-    return _RUN.sub(_escape_run, text)
-
-
-def _escape_run(match: re.Match[str]) -> str:
-    return match[1] * 2 + ("\\" + match[2] if match[2] else "")
+    """`text` as Markdown inline content that renders as `text` itself (one line: titles and
+    names). `<`, `[`, `]` and backticks get a backslash; `*`, `_` and `~` when they repeat, an
+    `&` that starts a character reference, and a backslash that would escape what follows it
+    (ASCII punctuation, or the end) become character references. `unescape` inverts it
+    exactly."""
+    paired = [char for char in _PAIRED if text.count(char) > 1]
+    entity_at = {match.start() for match in _ENTITY.finditer(text)} if "&" in text else set()
+    if not (entity_at or paired or "\\" in text or _BACKSLASHED.intersection(text)):
+        return text
+    out = []
+    for index, char in enumerate(text):
+        if char in _BACKSLASHED:
+            out.append("\\" + char)
+        elif char in paired or index in entity_at:
+            out.append(_REFERENCES[char])
+        elif char == "\\":
+            after = text[index + 1 : index + 2]
+            out.append("&#92;" if not after or after in _ASCII_PUNCTUATION else char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def unescape(text: str) -> str:
-    r"""Undo `escape`: an odd run of backslashes before `<`, `[`, `]` or a backtick, and an even
-    run at the end, are what `escape` writes; any other backslash is text (TeX such as `\{`)."""
-    return _ESCAPED_RUN.sub(_unescape_run, text) if "\\" in text else text
+    r"""Undo `escape`: a backslash before `<`, `[`, `]` or a backtick, and the references
+    `&#42;`, `&#95;`, `&#126;`, `&#92;` and `&amp;`; any other backslash or reference is text
+    (TeX such as `\{`, `\&` or `\\`)."""
+    if "\\" not in text and "&" not in text:
+        return text
+    return _WRITER_ESCAPE.sub(_unescape_one, text)
 
 
-def _unescape_run(match: re.Match[str]) -> str:
-    run, after = match[1], match[2]
-    if after and len(run) % 2 == 1:
-        return run[: len(run) // 2] + after
-    if not after and len(run) % 2 == 0:
-        return run[: len(run) // 2]
-    return match[0]  # not of `escape`'s making: raw text
+def _unescape_one(match: re.Match[str]) -> str:
+    return match[1] or _UNESCAPED[match[0]]
+
+
+# -- link destinations ---------------------------------------------------------------------
+_PLAIN_URL = re.compile(r"[^<>\\\x00-\x20\x7f]*")
+
+
+def _balanced(url: str) -> bool:
+    """Whether CommonMark reads the parentheses of a bare destination as part of it: balanced,
+    and nested at most 32 deep (markdown-it's limit)."""
+    depth = 0
+    for char in url:
+        if char in "()":
+            depth += 1 if char == "(" else -1
+            if not 0 <= depth <= 32:
+                return False
+    return depth == 0
+
+
+def destination(url: str) -> str:
+    """`url` as a CommonMark link destination that is exactly `url` and nothing more: written
+    as it is when it holds nothing a renderer would read (every corpus URL; balanced
+    parentheses are part of a bare destination), else in the
+    `<...>` form with `<`, `>`, backslashes and character references escaped, so `)` or
+    `<script>` inside it cannot end the link or start HTML. `read_destination` inverts it."""
+    if (
+        _PLAIN_URL.fullmatch(url)
+        and not ("&" in url and _ENTITY.search(url))
+        and (("(" not in url and ")" not in url) or _balanced(url))
+    ):
+        return url
+    entity_at = {match.start() for match in _ENTITY.finditer(url)} if "&" in url else set()
+    out = ["<"]
+    for index, char in enumerate(url):
+        if char == "\\":
+            after = url[index + 1 : index + 2]
+            out.append("\\\\" if not after or after in _ASCII_PUNCTUATION else "\\")
+        elif char in "<>" or index in entity_at:
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    out.append(">")
+    return "".join(out)
+
+
+_ANGLED = re.compile(r"<((?:[^<>\\\n]|\\.)*)>")
+_BACKSLASH_OR_REFERENCE = re.compile(
+    r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]*);"
+)
+
+
+def read_destination(raw: str) -> str | None:
+    """The URL a CommonMark renderer reads from a link destination: the `<...>` form unwrapped
+    (None when its brackets are not balanced), backslash escapes of punctuation and character
+    references decoded. A destination with neither (every corpus URL) is returned as it is."""
+    if raw[:1] == "<":
+        match = _ANGLED.fullmatch(raw)
+        if match is None:
+            return None
+        raw = match[1]
+    return decode_escapes(raw)
+
+
+def decode_escapes(raw: str) -> str:
+    """Backslash escapes of punctuation and character references decoded in one pass, as
+    CommonMark reads a destination (`\\&amp;` is a literal `&` followed by `amp;`)."""
+    if "\\" not in raw and "&" not in raw:
+        return raw
+    return _BACKSLASH_OR_REFERENCE.sub(_decode, raw)
+
+
+def _decode(match: re.Match[str]) -> str:
+    if match[1] is not None:
+        return match[1]
+    name = match[2]
+    if name[0] != "#":
+        return html.entities.html5.get(name + ";", match[0])
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    # CommonMark: code point 0, surrogates and values past Unicode are U+FFFD.
+    return "\ufffd" if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else chr(code)
+
+
+# -- text no file can hold ------------------------------------------------------------------
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """`value` (a string, or lists and dicts of them) with each lone surrogate replaced by
+    U+FFFD, or `value` itself (the same object) when it holds none. A surrogate reaches a
+    `str` only from an escape (`'\\ud800'` in a list literal, `"\\ud800"` in JSON) or from a
+    caller's own string: UTF-8 cannot encode one, and pydantic refuses it."""
+    if isinstance(value, str):
+        return SURROGATE.sub("\ufffd", value) if SURROGATE.search(value) else value
+    if isinstance(value, list):
+        fixed = [without_surrogates(item) for item in value]
+        return value if all(a is b for a, b in zip(fixed, value, strict=True)) else fixed
+    if isinstance(value, dict):
+        items = {key: without_surrogates(item) for key, item in value.items()}
+        return value if all(items[key] is value[key] for key in value) else items
+    return value

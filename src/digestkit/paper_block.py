@@ -8,6 +8,7 @@ generator meant (`… 구성됩니다:` followed by `1) …`).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from . import fields
@@ -153,6 +154,8 @@ class PaperBlock:
         elif kind == "authors":
             role = "authors"
             value, malformed = fields.authors(line)
+            if "\\" in line and line.isprintable():  # escapes may decode to controls
+                self._decoded_controls(index, value)
             if malformed:
                 self._warn(
                     "DK213", "`Authors:` list literal does not parse; split on commas", index, 10
@@ -179,6 +182,17 @@ class PaperBlock:
         self.chunks.append([role, index, stop])
         self.values["votes" if role == "vote" else role] = value
         return stop
+
+    def _decoded_controls(self, index: int, names: list[str]) -> None:
+        """DK401 for a control character that an escape in a list literal decoded
+        (`['\\x00']`): the raw-text scan cannot see it, and `fmt` writes it escaped again."""
+        for name in names:
+            control = next((char for char in name if not char.isprintable()), None)
+            if control is not None and unicodedata.category(control) == "Cc":
+                self._warn(
+                    "DK401", f"control character U+{ord(control):04X} in an author name", index
+                )
+                return
 
     def _vote(self, index: int, line: str) -> int | None:
         votes, raw = fields.vote(line)

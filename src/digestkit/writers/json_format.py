@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .._json_text import refuse_lone_surrogates
 from ..diagnostics import DigestError, FormatError, invalid_json
+from ..markdown_text import SURROGATE
 from ..models import DigestDocument
 
 _DOCUMENTS = TypeAdapter(list[DigestDocument])
@@ -138,4 +139,6 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
+    if SURROGATE.search(text):  # a lone surrogate (`"\\ud800"`) cannot be printed: show it escaped
+        text = json.dumps(value, default=str)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -9,6 +9,7 @@ layout entirely, which `digestkit fmt` relies on.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Literal, TextIO
 
@@ -16,30 +17,36 @@ from ..active import script_scheme
 from ..api import parse
 from ..diagnostics import FormatError
 from ..layout import FIELD_ROLES, Role, freeze
-from ..markdown_text import escape
+from ..markdown_text import destination, escape
 from ..models import DailyDigest, DigestDocument, Paper
 
 Mode = Literal["faithful", "canonical"]
 
+_CONTROL = re.compile(r"[\x00-\x08\n-\x1f\x7f]")
+"""Control characters (TAB aside) that a name in the comma form would write raw."""
+_UNWRITABLE = re.compile(r"[\x00\ud800-\udfff]")
+"""NUL makes the file binary (the reader refuses it); a lone surrogate is no UTF-8 at all."""
+
 
 # -- canonical templates ---------------------------------------------------------------------
 def heading_line(paper: Paper) -> str:
-    """Titles are escaped so that no title can form HTML, a link or a code span."""
-    return f"### [{escape(paper.title)}]({paper.url})\n"
+    """Titles are escaped so that a renderer shows the title's text (no HTML, link, code span,
+    emphasis or entity), and the URL so that it stays the link's one destination."""
+    return f"### [{escape(paper.title)}]({destination(paper.url)})\n"
 
 
 def media_lines(paper: Paper) -> str:
     media = paper.media
     if media is None:
         return ""
+    url = destination(media.url)
     if media.kind == "image":
-        return f"![]({media.url})\n"
+        return f"![]({url})\n"
     if script_scheme(media.url):  # validate reports it (DK222); no live HTML carries it
-        return f"[Watch Video]({media.url})\n"
+        return f"[Watch Video]({url})\n"
     embed = html.escape(media.url, quote=True)
     return (
-        f"[Watch Video]({media.url})\n"
-        f'<div><video controls src="{embed}" muted="false"></video></div>\n'
+        f'[Watch Video]({url})\n<div><video controls src="{embed}" muted="false"></video></div>\n'
     )
 
 
@@ -52,11 +59,14 @@ def authors_line(paper: Paper) -> str:
     if not names:
         return ""
     joined = ", ".join(names)
-    if any(", " in name for name in names) or (joined.startswith("[") and joined.endswith("]")):
+    if any(", " in name or _CONTROL.search(name) for name in names) or (
+        joined.startswith("[") and joined.endswith("]")
+    ):
         # Comma-joining would split these names apart again: use the list form, which the
-        # generator also wrote and which reads back exactly. Its own brackets stay as they are
-        # (they form no link); the names inside it are escaped after `repr`, which would
-        # otherwise double the escapes' backslashes.
+        # generator also wrote and which reads back exactly. `repr` writes a control character
+        # or a lone surrogate as an escape (`'\\x00'`), so the file never holds one raw. Its
+        # own brackets stay as they are (they form no link); the names inside it are escaped
+        # after `repr`, which would otherwise double the escapes' backslashes.
         return f"Authors: [{escape(repr(list(names))[1:-1])}]\n"
     return f"Authors: {escape(joined)}\n"
 
@@ -103,6 +113,20 @@ def digest_heading(digest: DailyDigest) -> str:
     return line + "\n" if line else ""
 
 
+def _writable(text: str) -> str:
+    """`text`, if a digest file can hold it; else `FormatError` naming the character. No writer
+    may emit what the reader refuses: NUL makes `parse_file` refuse the file as binary, and a
+    lone surrogate (from a `\\ud800` escape in JSON) cannot be encoded at all."""
+    match = _UNWRITABLE.search(text)
+    if match is None:
+        return text
+    before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()][-40:]
+    raise FormatError(
+        f"cannot write U+{ord(match[0]):04X} to Markdown (after `{before}`): no digest file "
+        "can hold it; remove it from the document"
+    )
+
+
 def canonical(document: DigestDocument) -> str:
     # A preamble that itself starts with U+FEFF needs a BOM before it, or reading the output
     # back would take that character for the BOM and drop it.
@@ -111,14 +135,14 @@ def canonical(document: DigestDocument) -> str:
         parts.append(digest_heading(digest))
         parts.extend(canonical_paper(paper) for paper in digest.papers)
         parts.append(digest.epilogue)
-    return "".join(parts)
+    return _writable("".join(parts))
 
 
 # -- faithful ----------------------------------------------------------------------------------
 def faithful_paper(paper: Paper) -> str:
     layout = paper._layout
     if layout is None:
-        return canonical_paper(paper)
+        return _writable(canonical_paper(paper))
     chunks = layout.chunks
     now = freeze(paper)
     if now == layout.snapshot:
@@ -135,7 +159,7 @@ def faithful_paper(paper: Paper) -> str:
     _drop_emptied(pieces)
     _insert_new(pieces, paper)
     _close_html_blocks(pieces)
-    return "".join(text for _, text in pieces)
+    return _writable("".join(text for _, text in pieces))
 
 
 def _close_html_blocks(pieces: list[tuple[Role, str]]) -> None:
@@ -189,7 +213,7 @@ def faithful(document: DigestDocument) -> str:
             parts.append(dlayout.source.raw(*dlayout.head))
         parts.extend(faithful_paper(paper) for paper in digest.papers)
         parts.append(digest.epilogue)
-    text = "".join(parts)
+    text = "".join(parts) if layout else _writable("".join(parts))
     if layout and not layout.final_newline and text.endswith("\n"):
         text = text[:-1]  # the source ended without a newline; the model's text blocks add one
     return text
