@@ -15,8 +15,8 @@ from typing import Any
 from . import fields
 from .active import find_active
 from .diagnostics import Diagnostic
-from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
-from .models import DigestDocument, arxiv_id_from_url
+from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
+from .models import DigestDocument, Paper, arxiv_id_from_url, share_fields_set
 from .paper_block import PaperBlock
 from .scan import classify
 from .source import Source
@@ -30,7 +30,8 @@ class _Digest:
     def __init__(self, heading_index: int | None, date: Any):
         self.heading_index = heading_index
         self.date = date
-        self.papers: list[PaperBlock] = []
+        self.papers: list[Paper] = []  # each validated as its block closes
+        self.first: int | None = None  # the first paper's heading line
         self.head_stop: int | None = None  # first line after the head region
         self.epilogue: tuple[int, int] | None = None
 
@@ -46,6 +47,9 @@ class _Walk:
         self.paper: PaperBlock | None = None
         self.region = "preamble"
         self.definitions: dict[str, str] | None = None
+        self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
+        self.spans: dict[Spans, Spans] = {}  # paper layouts of the same shape share spans
+        self.link_report: list[Diagnostic] = []  # DK113/DK208, reported after the walk's
 
     def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
         self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
@@ -57,7 +61,10 @@ class _Walk:
 
     def _close_region(self, index: int) -> None:
         if self.paper is not None:
-            self.digests[-1].papers.append(self.paper)
+            digest = self.digests[-1]
+            if digest.first is None:
+                digest.first = self.paper.start
+            digest.papers.append(_paper(self, self.paper))
             self.paper = None
         if self.region == "epilogue" and self.digests:
             digest = self.digests[-1]
@@ -184,29 +191,44 @@ def _build(source: Source) -> DigestDocument:
     raw = source.raw
     assert walk.preamble_stop is not None
     data: dict[str, Any] = {"preamble": raw(0, walk.preamble_stop), "digests": []}
-    paper_blocks: list[PaperBlock] = []
     for digest in walk.digests:
         epilogue = raw(*digest.epilogue) if digest.epilogue else ""
-        papers = [block.close() for block in digest.papers]
-        paper_blocks.extend(digest.papers)
-        data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
-    document = DigestDocument.model_validate(data)
+        data["digests"].append({"date": digest.date, "papers": digest.papers, "epilogue": epilogue})
+    document = DigestDocument.model_validate(data)  # the papers pass through as they are
     document._layout = DocumentLayout(
         source.bom, source.text.endswith(("\n", "\r")) or not source.text
     )
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
-        head_start = (
-            heading + 1 if heading is not None else (digest.papers[0].start if digest.papers else 0)
-        )
+        head_start = heading + 1 if heading is not None else (digest.first or 0)
         assert digest.head_stop is not None
         model._layout = DigestLayout(source, heading, (head_start, digest.head_stop), model.date)
-    for block, paper in zip(paper_blocks, document.papers, strict=True):
-        paper._layout = PaperLayout(source, block.chunks, freeze(paper))
     _document_checks(walk, document)
     walk.report.sort(key=lambda d: (d.line, d.col))
     document._diagnostics = walk.report
     return document
+
+
+def _paper(walk: _Walk, block: PaperBlock) -> Paper:
+    """Validate one block's paper, give it its layout and check its link as the block closes,
+    so no block outlives its paper: the parse's peak memory holds papers, not blocks."""
+    first_seen = walk.first_seen
+    paper = Paper.model_validate(block.close())
+    share_fields_set(paper)
+    paper._layout = PaperLayout.of(walk.source, block.chunks, freeze(paper), walk.spans)
+    url, index, path = paper.url, block.start, walk.source.path
+    if url in first_seen:
+        walk.link_report.append(
+            Diagnostic(
+                "DK113", f"{url} already appears at line {first_seen[url]}", index + 1, 1, path
+            )
+        )
+    else:
+        first_seen[url] = index + 1
+    if arxiv_id_from_url(url) is None:
+        message = f"`{url}` is not an arXiv or Hugging Face paper link"
+        walk.link_report.append(Diagnostic("DK208", message, index + 1, 1, path))
+    return paper
 
 
 def _document_checks(walk: _Walk, document: DigestDocument) -> None:
@@ -215,7 +237,6 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         what = "empty file" if not source.text.strip() else "not a digest"
         walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
     path_date = _date_from_path(source.path)
-    first_seen: dict[str, int] = {}
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         if heading is not None and not model.papers:
@@ -224,14 +245,7 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
             date_col = walk.lines[heading].find("(") + 2  # the date itself
             message = f"digest date {model.date} differs from the path's {path_date}"
             walk.diag("DK102", message, heading, date_col)
-        for block in digest.papers:  # the walk's blocks: cheaper than the models' properties
-            url, index = block.values["url"], block.start
-            if url in first_seen:
-                walk.diag("DK113", f"{url} already appears at line {first_seen[url]}", index)
-            else:
-                first_seen[url] = index + 1
-            if arxiv_id_from_url(url) is None:
-                walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
+    walk.report.extend(walk.link_report)
     _control_characters(walk)
     _active_content(walk)
     _block_notes(walk)
