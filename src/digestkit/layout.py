@@ -66,7 +66,7 @@ class PaperLayout:
     ) -> PaperLayout:
         """The layout of absolute `[role, start, stop)` chunks (0-based line indices)."""
         start = chunks[0][1]
-        spans = tuple((role, a - start, b - start) for role, a, b in chunks)
+        spans = tuple([(role, a - start, b - start) for role, a, b in chunks])
         return cls(source, start, shared.setdefault(spans, spans), snapshot)
 
     @property

@@ -216,16 +216,14 @@ def share_fields_set(paper: Paper) -> None:
     """Give a parsed paper, its media and its summary items one fields-set per class instead of
     one each (some 1.2 kB a small paper). pydantic only ever adds names to the set: setting a
     field copies it first (`DigestModel.__setattr__`), and `copy`/`model_copy` copy it."""
+    # A parse always sets the same fields (tests compare them with pydantic's own sets).
     setter, key = object.__setattr__, "__pydantic_fields_set__"
-    shared = _SHARED_FIELDS_SET[Paper]
-    if paper.__pydantic_fields_set__ == shared:
-        setter(paper, key, shared)
-    media, shared = paper.media, _SHARED_FIELDS_SET[Media]
-    if media is not None and media.__pydantic_fields_set__ == shared:
-        setter(media, key, shared)
-    shared = _SHARED_FIELDS_SET[SummaryItem]
-    for item in paper.summary:
-        if item.__pydantic_fields_set__ == shared:
+    setter(paper, key, _SHARED_FIELDS_SET[Paper])
+    if paper.media is not None:
+        setter(paper.media, key, _SHARED_FIELDS_SET[Media])
+    if paper.summary:
+        shared = _SHARED_FIELDS_SET[SummaryItem]
+        for item in paper.summary:
             setter(item, key, shared)
 
 
