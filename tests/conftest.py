@@ -17,10 +17,16 @@ def corpus_files() -> list[Path]:
     """Every digest of the corpus, sorted. CI sets DIGESTKIT_REQUIRE_CORPUS=1 so that a missing
     corpus fails the run instead of skipping the tests that need it."""
     files = sorted(CORPUS.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9].md"))
+    return required(files, "corpus", CORPUS, "DIGESTKIT_CORPUS")
+
+
+def required(files: list[Path], what: str, folder: Path, variable: str) -> list[Path]:
+    """`files`, or a skip when there are none; under DIGESTKIT_REQUIRE_CORPUS=1 (CI) none is
+    an error, so shared data that went missing fails the run instead of skipping its tests."""
     if not files:
         if REQUIRE_CORPUS:
-            raise RuntimeError(f"DIGESTKIT_REQUIRE_CORPUS=1 but no corpus at {CORPUS}")
-        pytest.skip(f"no corpus at {CORPUS} (set DIGESTKIT_CORPUS)")
+            raise RuntimeError(f"DIGESTKIT_REQUIRE_CORPUS=1 but no {what} at {folder}")
+        pytest.skip(f"no {what} at {folder} (set {variable})")
     return files
 
 

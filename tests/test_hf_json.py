@@ -27,7 +27,7 @@ from digestkit import (
 from digestkit.diagnostics import RULES
 from digestkit.hf_json import looks_like_daily_papers, read_daily_papers, to_daily_papers
 
-from .conftest import FIXTURES, REQUIRE_CORPUS, ROOT
+from .conftest import FIXTURES, ROOT, required
 from .strategies import PROFILE, one_line
 from .test_cli import err, run, write
 
@@ -441,11 +441,7 @@ def responses() -> list[Path]:
     """The shared real responses, each named after the day it was queried for. CI requires
     them (DIGESTKIT_REQUIRE_CORPUS=1), like the corpus."""
     files = sorted(HF_API.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"))
-    if not files:
-        if REQUIRE_CORPUS:
-            raise RuntimeError(f"DIGESTKIT_REQUIRE_CORPUS=1 but no API responses at {HF_API}")
-        pytest.skip(f"no API responses at {HF_API} (set DIGESTKIT_HF_API)")
-    return files
+    return required(files, "API responses", HF_API, "DIGESTKIT_HF_API")
 
 
 def raw_entries(path: Path) -> list[dict[str, Any]]:
