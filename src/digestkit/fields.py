@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .markdown_text import decode_escapes, read_destination, unescape
+from .markdown_text import balanced_parentheses, decode_escapes, read_destination, unescape
 
 if TYPE_CHECKING:
     from lxml import html as lxml_html
@@ -136,29 +136,17 @@ def _inline_destination(rest: str) -> str | None:
     if match is None:
         return None
     url = match["angled"] if match["angled"] is not None else match["raw"] or ""
-    if match["angled"] is None and not _balanced(url.replace("\\(", "").replace("\\)", "")):
+    if match["angled"] is None and not balanced_parentheses(
+        url.replace("\\(", "").replace("\\)", "")
+    ):
         return None
-    return unescape_url(url)
+    return decode_escapes(url)
 
 
 _INLINE = re.compile(
     r"\([ \t]*(?:<(?P<angled>(?:[^<>\\\n]|\\.)*)>|(?P<raw>(?:[^\s\\\x00-\x1f]|\\.)+?))?"
     r"(?:[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*\)"
 )
-
-
-def _balanced(url: str) -> bool:
-    depth = 0
-    for char in url:
-        depth += (char == "(") - (char == ")")
-        if depth < 0:
-            return False
-    return depth == 0
-
-
-def unescape_url(url: str) -> str:
-    """A link destination as a browser gets it: backslash escapes and entities undone."""
-    return decode_escapes(url)
 
 
 def normalize_label(label: str) -> str:
@@ -182,7 +170,7 @@ def definitions(lines: list[str], kinds: list[str]) -> dict[str, str]:
         match = _DEFINITION.fullmatch(line) if kind in ("text", "watch") else None
         if match and previous not in _PARAGRAPH_KINDS and match[1].strip():
             url = match[2] if match[2] is not None else match[3]
-            found.setdefault(normalize_label(match[1]), unescape_url(url))
+            found.setdefault(normalize_label(match[1]), decode_escapes(url))
             previous = "blank"
         else:
             previous = kind

@@ -76,7 +76,7 @@ def _unescape_one(match: re.Match[str]) -> str:
 _PLAIN_URL = re.compile(r"[^<>\\\x00-\x20\x7f]*")
 
 
-def _balanced(url: str) -> bool:
+def balanced_parentheses(url: str) -> bool:
     """Whether CommonMark reads the parentheses of a bare destination as part of it: balanced,
     and nested at most 32 deep (markdown-it's limit)."""
     depth = 0
@@ -97,7 +97,7 @@ def destination(url: str) -> str:
     if (
         _PLAIN_URL.fullmatch(url)
         and not ("&" in url and _ENTITY.search(url))
-        and (("(" not in url and ")" not in url) or _balanced(url))
+        and (("(" not in url and ")" not in url) or balanced_parentheses(url))
     ):
         return url
     entity_at = {match.start() for match in _ENTITY.finditer(url)} if "&" in url else set()
