@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from .hf_json import read_daily_papers, to_daily_papers
     from .io_api import dump, dumps, load, loads
     from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
+    from .stream import iterparse
 
 _SOURCES = {
     "parse": "api",
     "parse_bytes": "api",
     "parse_file": "api",
+    "iterparse": "stream",
     "dump": "io_api",
     "dumps": "io_api",
     "load": "io_api",
@@ -59,6 +61,7 @@ __all__ = [
     "diff_documents",
     "dump",
     "dumps",
+    "iterparse",
     "load",
     "loads",
     "parse",
