@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ._cli_common import BadInput, UsageError, error, plural, read_bytes
+from ._cli_common import BadInput, UsageError, describe, error, plural, read_bytes
+
+if TYPE_CHECKING:
+    from ._files import Input
+    from .diagnostics import Diagnostic
 
 
 def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -26,9 +32,8 @@ def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from . import _files
-    from .api import parse_bytes
-    from .diagnostics import Diagnostic, DigestError
+    from . import _files, _jobs
+    from .diagnostics import Diagnostic
     from .report import FORMATS
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -36,26 +41,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     found: list[Diagnostic] = []
     unreadable = checked = 0
     hf_json = args.source_format == "hf-json"
-    for item in _files.expand(args.paths, [".json"] if hf_json else [".md"]):
-        try:
-            if item.error:
-                raise BadInput(item.error)
-            data = read_bytes(item)
-        except BadInput as exc:
-            error(f"{item.name}: {exc}")
+    items = _files.expand(args.paths, [".json"] if hf_json else [".md"])
+    job = functools.partial(check, hf_json=hf_json, select=select, ignore=ignore)
+    for item, (diagnostics, problem) in zip(
+        items, _jobs.map_inputs(job, items, _jobs.count(args.jobs, items)), strict=True
+    ):
+        if problem is not None:
+            error(f"{item.name}: {problem}")
             unreadable += 1
             continue
         checked += 1
-        try:
-            if hf_json:
-                from .hf_json import read_daily_papers
-
-                diagnostics = read_daily_papers(data, path=item.name).diagnostics
-            else:
-                diagnostics = parse_bytes(data, path=item.name).diagnostics
-        except DigestError as exc:  # not UTF-8, binary, invalid JSON: still a finding
-            diagnostics = [replace(d, path=d.path or item.name) for d in exc.diagnostics]
-        found.extend(d for d in diagnostics if wanted(d.code, select, ignore))
+        found.extend(diagnostics)
     sys.stdout.write(FORMATS[fmt](found))
     errors = sum(1 for d in found if d.is_error)
     warnings = len(found) - errors
@@ -68,6 +64,42 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(summary, file=sys.stderr)
     failed = unreadable or errors or (args.strict and warnings)
     return 1 if failed else 0
+
+
+def check(
+    item: Input,
+    hf_json: bool,
+    select: tuple[str, ...] | None,
+    ignore: tuple[str, ...] | None,
+) -> tuple[list[Diagnostic], str | None]:
+    """One input's wanted diagnostics, or why it could not be read. Runs in a worker process
+    under `--jobs`; a large Markdown file is read digest by digest (`iterparse`)."""
+    from .diagnostics import DigestError
+
+    try:
+        if item.error:
+            raise BadInput(item.error)
+        if hf_json:
+            from .hf_json import read_daily_papers
+
+            data = read_bytes(item)
+            diagnostics = read_daily_papers(data, path=item.name).diagnostics
+        elif item.path is not None:
+            from .stream import iterparse
+
+            try:
+                diagnostics = [d for part in iterparse(item.path) for d in part.diagnostics]
+            except OSError as exc:
+                raise BadInput(describe(exc)) from None
+        else:
+            from .api import parse_bytes
+
+            diagnostics = parse_bytes(read_bytes(item), path=item.name).diagnostics
+    except BadInput as exc:
+        return [], str(exc)
+    except DigestError as exc:  # not UTF-8, binary, invalid JSON: still a finding
+        diagnostics = [replace(d, path=d.path or item.name) for d in exc.diagnostics]
+    return [d for d in diagnostics if wanted(d.code, select, ignore)], None
 
 
 def wanted(code: str, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None) -> bool:

@@ -183,6 +183,7 @@ examples:
         action="store_true",
         help="stop at the first bad input; no output file is written",
     )
+    add_jobs(sub)
     group = sub.add_argument_group("format options")
     group.add_argument(
         "--indent", type=non_negative, metavar="N", help="json: indent by N spaces (default: 2)"
@@ -255,6 +256,27 @@ def iso_date(value: str) -> str:
     return value
 
 
+def add_jobs(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "-j",
+        "--jobs",
+        type=positive,
+        metavar="N",
+        help="worker processes for many files (default: the machine's cores when there are "
+        "enough files; 1: in process); output and exit code are the same for any N",
+    )
+
+
+def positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
+    return number
+
+
 def non_negative(value: str) -> int:
     try:
         number = int(value)
@@ -320,6 +342,7 @@ examples:
         metavar="CODES",
         help="do not report these codes or prefixes (comma-separated)",
     )
+    add_jobs(sub)
 
 
 def add_fmt(commands: Any) -> None:
@@ -371,6 +394,7 @@ examples:
         default="keep",
         help="UTF-8 byte order mark: keep the file's, add or remove it (default: keep)",
     )
+    add_jobs(sub)
 
 
 def add_diff(commands: Any) -> None:
