@@ -7,7 +7,7 @@ import functools
 import itertools
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._cli_common import (
     BadInput,
@@ -19,47 +19,43 @@ from ._cli_common import (
 )
 
 if TYPE_CHECKING:
+    from ._files import Input
     from .models import DigestDocument
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from . import _files
-    from .api import parse_bytes
-    from .diagnostics import DigestError
+    from . import _files, _jobs
 
     failed = changed = unchanged = 0
-    for item in _files.expand(args.paths):
-        try:
-            if item.error:
-                raise BadInput(item.error)
-            data = read_bytes(item)
-            document = parse_bytes(data, path=item.name)
-            finish = functools.partial(encode_like, data=data, newline=args.newline, bom=args.bom)
-            text = canonical_text(document, finish)
-        except (BadInput, DigestError) as exc:
-            error(f"{item.name}: {describe(exc)}")
+    items = _files.expand(args.paths)
+    job = functools.partial(reformat, newline=args.newline, bom=args.bom, diff=args.diff)
+    outcomes = _jobs.map_inputs(job, items, _jobs.count(args.jobs, items))
+    for item, outcome in zip(items, outcomes, strict=True):
+        if outcome.problem is not None:
+            error(f"{item.name}: {outcome.problem}")
             failed += 1
             continue
-        new = text.encode("utf-8")
         if item.is_stdin and not (args.check or args.diff):
+            assert outcome.text is not None
             sys.stdout.flush()
-            sys.stdout.buffer.write(new)
+            sys.stdout.buffer.write(outcome.text.encode("utf-8"))
             continue
-        if new == data:
+        if not outcome.changed:
             unchanged += 1
             continue
         changed += 1
         if args.diff:
-            sys.stdout.write(unified_diff(data.decode("utf-8"), text, item.name))
+            assert outcome.diff is not None
+            sys.stdout.write(outcome.diff)
         if args.check:
             from .report import printable
 
             print(f"would reformat {printable(item.name)}", file=sys.stderr)
         if not (args.check or args.diff):
-            assert item.path is not None
+            assert item.path is not None and outcome.text is not None
             try:
                 with _files.atomic_output(item.path) as stream:
-                    stream.write(text)
+                    stream.write(outcome.text)
             except BrokenPipeError:
                 raise
             except OSError as exc:
@@ -71,6 +67,37 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         verb = "would be reformatted" if dry else "reformatted"
         print(f"{plural(changed, 'file')} {verb}, {unchanged} already formatted", file=sys.stderr)
     return 1 if failed or (dry and changed) else 0
+
+
+class Reformatted(NamedTuple):
+    """What formatting one input gives: the reason it was refused, or whether it changes, the
+    canonical text (when it changes, or for standard input) and the diff (with `--diff`)."""
+
+    problem: str | None
+    changed: bool = False
+    text: str | None = None
+    diff: str | None = None
+
+
+def reformat(item: Input, newline: str, bom: str, diff: bool) -> Reformatted:
+    """Format one input without writing anything (a worker process's part under `--jobs`)."""
+    from .api import parse_bytes
+    from .diagnostics import DigestError
+
+    try:
+        if item.error:
+            raise BadInput(item.error)
+        data = read_bytes(item)
+        document = parse_bytes(data, path=item.name)
+        finish = functools.partial(encode_like, data=data, newline=newline, bom=bom)
+        text = canonical_text(document, finish)
+    except (BadInput, DigestError) as exc:
+        return Reformatted(describe(exc))
+    changed = text.encode("utf-8") != data
+    if not (changed or item.is_stdin):
+        return Reformatted(None)
+    shown = unified_diff(data.decode("utf-8"), text, item.name) if diff and changed else None
+    return Reformatted(None, changed, text, shown)
 
 
 def encode_like(text: str, data: bytes, newline: str = "keep", bom: str = "keep") -> str:
