@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from ._cli_common import (
     Abort,
@@ -104,18 +105,96 @@ def output_format(args: argparse.Namespace) -> Format:
     )
 
 
+class Examined(NamedTuple):
+    """What reading one input gave: its documents, or the reason it failed (`problem`); the
+    error diagnostics to print, and the format it was read as."""
+
+    documents: list[DigestDocument]
+    problem: str | None = None
+    errors: tuple[str, ...] = ()
+    read_as: str = ""
+
+
+class Reader(NamedTuple):
+    """How `convert` reads an input: picklable, so worker processes read the same way."""
+
+    requested_from: str | None
+    canonical: bool  # refuse what canonical Markdown would lose or change
+    date: str | None
+
+    def examine(self, item: Input) -> Examined:
+        """The documents of one input, or why it cannot be converted; prints nothing."""
+        from .diagnostics import DigestkitError
+
+        read_as = ""
+        try:
+            if item.error:
+                raise BadInput(item.error)
+            data = read_bytes(item)
+            if not data.strip():
+                raise BadInput("empty file")
+            read_as, documents = self.decode(item, data)
+            if self.canonical:
+                from ._fmt import canonical_text
+
+                # Markdown's errors and layout-only text are what canonical output would drop;
+                # other readers' errors (a skipped HF entry) were lost before any writer.
+                markdown = input_format(item, self.requested_from) == "markdown"
+                for document in documents:
+                    canonical_text(document, refusal="not converted", layout=markdown)
+        except (BadInput, DigestkitError, UnicodeDecodeError) as exc:
+            return Examined([], describe(exc), read_as=read_as)
+        errors = tuple(str(d) for document in documents for d in document.errors)
+        return Examined(documents, None, errors, read_as)
+
+    def decode(self, item: Input, data: bytes) -> tuple[str, list[DigestDocument]]:
+        fmt = input_format(item, self.requested_from)
+        text = None if fmt == "markdown" else data.decode("utf-8")
+        if fmt == "json" and not self.requested_from:
+            from .hf_json import looks_like_daily_papers, no_json_entries
+
+            if looks_like_daily_papers(text or ""):  # `.json` holding the API's entries
+                fmt = "hf-json"
+            elif no_json_entries(text or ""):
+                raise BadInput(
+                    "an empty JSON array: no digestkit documents, or a Daily Papers day "
+                    "without papers; say which with --from json or --from hf-json"
+                )
+        if self.date is not None and fmt != "hf-json":
+            raise BadInput(f"--date applies to hf-json input, and this input is {fmt}")
+        if text is None:
+            from .api import parse_bytes
+
+            document = parse_bytes(data, path=item.name)
+            problem = whole_file_problem(document)
+            if problem:
+                raise BadInput(problem)
+            return fmt, [document]
+        if fmt == "hf-json":
+            from .hf_json import read_daily_papers
+
+            document = read_daily_papers(data, date=self.date, path=item.name)
+            undated = next((d for d in document.errors if d.code == "DK512"), None)
+            if undated is not None:  # Markdown without a digest heading would fail validate
+                raise BadInput(f"{undated.code} {undated.message}")
+            return fmt, [document]
+        from .io_api import loads
+
+        loaded = loads(text, fmt)
+        return fmt, loaded if isinstance(loaded, list) else [loaded]
+
+
 class Conversion:
     """One `convert` run: reads inputs lazily, reports failures, and remembers the outcome."""
 
     def __init__(self, args: argparse.Namespace, inputs: list[Input], canonical: bool = False):
-        self.requested_from: str | None = args.source_format
-        self.canonical = canonical  # refuse what canonical Markdown would lose or change
-        self.date: str | None = args.date
+        self.reader = Reader(args.source_format, canonical, args.date)
         self.fail_fast: bool = args.fail_fast
         self.inputs = inputs
         self.failed = 0
         self.converted = 0
         self.last_format = ""  # the format the last input was read as
+        self.streaming = False  # large Markdown files read digest by digest (`iterparse`)
         self.progress: Any = None
         if len(inputs) > 1 and sys.stderr is not None and sys.stderr.isatty():
             from tqdm import tqdm
@@ -130,83 +209,146 @@ class Conversion:
 
     def read(self, item: Input) -> list[DigestDocument]:
         """The documents of one input; a bad input is reported and gives none."""
-        from .diagnostics import DigestkitError
+        return self.report(item, self.reader.examine(item))
 
-        try:
-            if item.error:
-                raise BadInput(item.error)
-            data = read_bytes(item)
-            if not data.strip():
-                raise BadInput("empty file")
-            documents = self._decode(item, data)
-            if self.canonical:
-                from ._fmt import canonical_text
-
-                # Markdown's errors and layout-only text are what canonical output would drop;
-                # other readers' errors (a skipped HF entry) were lost before any writer.
-                markdown = input_format(item, self.requested_from) == "markdown"
-                for document in documents:
-                    canonical_text(document, refusal="not converted", layout=markdown)
-        except (BadInput, DigestkitError, UnicodeDecodeError) as exc:
-            self.fail(f"{item.name}: {describe(exc)}")
+    def report(self, item: Input, examined: Examined) -> list[DigestDocument]:
+        """Print what went wrong with one input, count it, and pass its documents on."""
+        self.last_format = examined.read_as
+        if examined.problem is not None:
+            self.fail(f"{item.name}: {examined.problem}")
             return []
-        problems = [diagnostic for document in documents for diagnostic in document.errors]
-        if problems:  # still converted (what was recognised), but the run fails
-            for diagnostic in problems:
-                error(str(diagnostic))
+        if examined.errors:  # still converted (what was recognised), but the run fails
+            for line in examined.errors:
+                error(line)
             self.failed += 1
             if self.fail_fast:
                 raise Abort
         self.converted += 1
-        return documents
-
-    def _decode(self, item: Input, data: bytes) -> list[DigestDocument]:
-        fmt = input_format(item, self.requested_from)
-        text = None if fmt == "markdown" else data.decode("utf-8")
-        if fmt == "json" and not self.requested_from:
-            from .hf_json import looks_like_daily_papers, no_json_entries
-
-            if looks_like_daily_papers(text or ""):  # `.json` holding the API's entries
-                fmt = "hf-json"
-            elif no_json_entries(text or ""):
-                raise BadInput(
-                    "an empty JSON array: no digestkit documents, or a Daily Papers day "
-                    "without papers; say which with --from json or --from hf-json"
-                )
-        self.last_format = fmt
-        if self.date is not None and fmt != "hf-json":
-            raise BadInput(f"--date applies to hf-json input, and this input is {fmt}")
-        if text is None:
-            from .api import parse_bytes
-
-            document = parse_bytes(data, path=item.name)
-            problem = whole_file_problem(document)
-            if problem:
-                raise BadInput(problem)
-            return [document]
-        if fmt == "hf-json":
-            from .hf_json import read_daily_papers
-
-            document = read_daily_papers(data, date=self.date, path=item.name)
-            undated = next((d for d in document.errors if d.code == "DK512"), None)
-            if undated is not None:  # Markdown without a digest heading would fail validate
-                raise BadInput(f"{undated.code} {undated.message}")
-            return [document]
-        from .io_api import loads
-
-        loaded = loads(text, fmt)
-        return loaded if isinstance(loaded, list) else [loaded]
+        return examined.documents
 
     def documents(self, items: list[Input]) -> Iterator[DigestDocument]:
         """Parsed documents, one input at a time, so memory does not grow with the input count."""
         for item in items:
-            yield from self.read(item)
-            if self.progress is not None:
-                self.progress.update()
+            if self.streams(item):
+                yield from self.stream(item)
+            else:
+                yield from self.read(item)
+            self.advance()
+
+    def streams(self, item: Input) -> bool:
+        """Whether to read this input digest by digest: a large Markdown file, when the output
+        format streams too and nothing needs the whole file first."""
+        from . import stream
+
+        if not self.streaming or item.path is None or item.error or self.reader.date:
+            return False
+        if input_format(item, self.reader.requested_from) != "markdown":
+            return False
+        try:
+            return item.path.stat().st_size >= stream.WHOLE_BELOW
+        except OSError:
+            return False  # `read` reports it
+
+    def stream(self, item: Input) -> Iterator[DigestDocument]:
+        """`read` for one large file, its digests passed on as they are parsed. Each part's
+        errors are printed as it comes; the run fails for them as for a whole file's."""
+        from .diagnostics import DigestkitError
+        from .stream import iterparse
+
+        assert item.path is not None
+        parts = iterparse(item.path)
+        try:
+            first = next(parts)
+        except (OSError, DigestkitError):
+            first = None
+        if first is None or whole_file_problem(first):
+            parts.close()
+            yield from self.read(item)  # one part anyway: reported as `read` reports it
+            return
+        self.last_format = "markdown"
+        errors = False
+        try:
+            for part in itertools.chain([first], parts):
+                for diagnostic in part.errors:
+                    error(str(diagnostic))
+                    errors = True
+                yield part
+        except OSError as exc:  # the file went unreadable half-way
+            self.fail(f"{item.name}: {describe(exc)}")
+            return
+        if errors:
+            self.failed += 1
+        self.converted += 1
+
+    def rendered(self, fmt: Format, options: dict[str, Any], jobs: int) -> Iterator[str]:
+        """Each document's output, rendered by `jobs` worker processes (`FRAGMENTS`), each
+        input reported as `read` reports it, in input order."""
+        from . import _jobs
+
+        job = functools.partial(render_input, self.reader, fmt.name, options)
+        for item, (examined, texts) in zip(
+            self.inputs, _jobs.map_inputs(job, self.inputs, jobs), strict=True
+        ):
+            self.report(item, examined)
+            self.advance()
+            yield from texts
+
+    def advance(self) -> None:
+        if self.progress is not None:
+            self.progress.update()
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.close()
+
+
+FRAGMENTS = frozenset({"jsonl", "csv", "json"})
+"""Output formats whose documents worker processes render apart (`--jobs`): JSON Lines and
+CSV are their documents' outputs one after another (after CSV's header), JSON an array of
+them. The others remember what came before (BibTeX keys, the Markdown separators, one HTML
+page) and run in process."""
+
+
+def render_input(
+    reader: Reader, fmt: str, options: dict[str, Any], item: Input
+) -> tuple[Examined, list[str]]:
+    """One input read and each of its documents rendered (a worker process's part)."""
+    examined = reader.examine(item)
+    documents = examined.documents
+    if fmt == "json":
+        from .writers.json_format import dumps_document
+
+        texts = [dumps_document(document, options.get("indent", 2)) for document in documents]
+    else:
+        prefix = render(fmt, [], options)
+        texts = []
+        for document in documents:
+            text = render(fmt, [document], options)
+            assert text.startswith(prefix), f"{fmt} output does not start with its header"
+            texts.append(text[len(prefix) :])
+    return examined._replace(documents=[]), texts
+
+
+def render(fmt: str, documents: list[DigestDocument], options: dict[str, Any]) -> str:
+    import io
+
+    from .writers import get_format
+
+    out = io.StringIO()
+    get_format(fmt).writer().write(iter(documents), out, **options)
+    return out.getvalue()
+
+
+def write_rendered(fmt: str, texts: Iterator[str], out: TextIO, options: dict[str, Any]) -> None:
+    """What the writer writes for the documents `render_input` rendered as `texts`."""
+    if fmt == "json":
+        from .writers.json_format import write_texts
+
+        write_texts(texts, out, options.get("indent", 2))
+        return
+    out.write(render(fmt, [], options))  # CSV's header (and BOM)
+    for text in texts:
+        out.write(text)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -232,19 +374,30 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.split and any(item.is_stdin for item in inputs):
         raise UsageError("--split needs named inputs: standard input has no file name")
     writer = fmt.writer()
+    jobs = 1
+    if fmt.name in FRAGMENTS and not args.split:
+        from . import _jobs
+
+        jobs = _jobs.count(args.jobs, inputs)
     run = Conversion(args, inputs, canonical=options.get("mode") == "canonical")
+    run.streaming = fmt.name in ("jsonl", "csv") and not args.fail_fast
     try:
         if args.split:
             split(run, outputs, fmt, writer, options)
         else:
             to_stdout = args.output in (None, "-")
-            documents = run.documents(inputs)
-            first = next(documents, None)  # read before any output exists
+            parts: Iterator[Any] = (
+                run.rendered(fmt, options, jobs) if jobs > 1 else run.documents(inputs)
+            )
+            first = next(parts, None)  # read before any output exists
             if first is None and run.failed:
                 raise NothingConverted  # write nothing at all, not an empty `[]` or header
-            pending = documents if first is None else itertools.chain([first], documents)
+            pending = parts if first is None else itertools.chain([first], parts)
             with nullcontext(sys.stdout) if to_stdout else atomic_output(args.output) as stream:
-                writer.write(pending, stream, **options)
+                if jobs > 1:
+                    write_rendered(fmt.name, pending, stream, options)
+                else:
+                    writer.write(pending, stream, **options)
                 if run.converted == 0 and not to_stdout:
                     raise NothingConverted
     except (Abort, NothingConverted):

@@ -33,7 +33,6 @@ def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import _files, _jobs
-    from .diagnostics import Diagnostic
     from .report import FORMATS
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")

@@ -23,7 +23,7 @@ import codecs
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from functools import partial
 from typing import BinaryIO
@@ -51,7 +51,7 @@ _DEFINITION = b"]:"  # every link reference definition holds it (a superset, whi
 _PROBE = "[\n<script></script>\n<x a=1 b/ onz>\n"
 
 
-def iterparse(path: str | os.PathLike[str]) -> Iterator[DigestDocument]:
+def iterparse(path: str | os.PathLike[str]) -> Generator[DigestDocument, None, None]:
     """Parse a digest file one digest at a time, for files too large to hold as one document.
 
     Yields documents that together are the file: each holds one digest (the first also the

@@ -47,14 +47,20 @@ def write(
             f"the json format takes no option {next(iter(unknown))!r}; its only option is indent"
         )
     indent = _check_indent(indent)
-    iterator = iter(documents)
+    write_texts((dumps_document(document, indent) for document in documents), out, indent)
+
+
+def write_texts(texts: Iterable[str], out: TextIO, indent: int | None = 2) -> None:
+    """`write` for documents already rendered by `dumps_document` with this `indent` (worker
+    processes render them under `convert --jobs`)."""
+    iterator = iter(texts)
     first = next(iterator, None)
     if first is None:
         out.write("[]\n")
         return
     second = next(iterator, None)
     if second is None:
-        out.write(dumps_document(first, indent) + "\n")
+        out.write(first + "\n")
         return
     if indent is None:
         opening, separator, closing, pad = "[", ",", "]\n", ""
@@ -62,10 +68,10 @@ def write(
         pad = " " * indent
         opening, separator, closing = "[\n" + pad, ",\n" + pad, "\n]\n"
     out.write(opening)
-    out.write(_indented(dumps_document(first, indent), pad))
-    for document in chain((second,), iterator):
+    out.write(_indented(first, pad))
+    for text in chain((second,), iterator):
         out.write(separator)
-        out.write(_indented(dumps_document(document, indent), pad))
+        out.write(_indented(text, pad))
     out.write(closing)
 
 
