@@ -13,6 +13,7 @@ import gc
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -643,6 +644,180 @@ def bench_hf_json(
     report.show(table("", CHECK_HEADER, check_rows(checks)))
 
 
+# --- section 6: both cores --------------------------------------------------------------------
+# (label, command arguments before the corpus folder, after it)
+CORES_CASES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("validate", ("validate",), ()),
+    ("convert --to jsonl", ("convert",), ("--to", "jsonl")),
+    ("convert --to csv", ("convert",), ("--to", "csv")),
+    ("fmt --check", ("fmt", "--check"), ()),
+)
+VALIDATE_PARSES = 1.3  # issue 17: validate of the corpus <= start-up + 1.3 x parse
+
+
+def run_quiet_cpu(command: Sequence[str]) -> tuple[float, float]:
+    """Wall seconds and the CPU seconds (user + system) of the command and its workers: on a
+    machine whose cores are all busy the wall time cannot halve, but the CPU time shows what
+    the workers cost on top of the work itself."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run_quiet(command)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, used
+
+
+def bench_cores(
+    report: Report, cli: list[str] | None, corpus_view: Path, parse_seconds: float, repeat: int
+) -> None:
+    """Wall time of each multi-file command with `--jobs 2` against `--jobs 1`, interleaved,
+    and `validate` against its budget of start-up + 1.3 x parse (section 3's start-up)."""
+    from digestkit._jobs import cores
+
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {"cores": cores()}
+    checks: list[Check] = []
+    startup = report.figures.get("startup", {}).get("version", {}).get("best")
+    budget = None if startup is None else startup + VALIDATE_PARSES * parse_seconds
+    for label, before, after in CORES_CASES:
+        command = None if cli is None else [*cli, *before, str(corpus_view), *after]
+        problem = NOT_AVAILABLE if command is None else probe([*command, "--jobs", "2"])
+        if cores() < 2:
+            problem = f"{NOT_AVAILABLE} (one core)"
+        ratio = None
+        if command is not None and problem is None:
+            samples: dict[str, list[float]] = {"1": [], "2": [], "default": []}
+            cpu: dict[str, list[float]] = {"1": [], "2": [], "default": []}
+            for _ in range(repeat):
+                for jobs in samples:
+                    extra = [] if jobs == "default" else ["--jobs", jobs]
+                    wall, used = run_quiet_cpu([*command, *extra])
+                    samples[jobs].append(wall)
+                    cpu[jobs].append(used)
+            best = {jobs: min(values) for jobs, values in samples.items()}
+            ratio = best["2"] / best["1"]
+            cpu_ratio = min(cpu["2"]) / min(cpu["1"])
+            figures[label] = {
+                **{f"jobs_{jobs}": summary(values) for jobs, values in samples.items()},
+                **{f"cpu_jobs_{jobs}": summary(values) for jobs, values in cpu.items()},
+                "ratio": ratio,
+                "cpu_ratio": cpu_ratio,
+            }
+            seconds = [f"{best[jobs]:.4f}" for jobs in ("1", "2", "default")]
+            rows.append([label, *seconds, f"{ratio:.3f}", f"{cpu_ratio:.3f}"])
+            if label == "validate" and budget is not None:
+                for jobs in ("1", "default"):
+                    figures[label][f"ratio_budget_jobs_{jobs}"] = best[jobs] / budget
+        else:
+            figures[label] = {"available": False, "reason": problem}
+            rows.append([label, str(problem)])
+        checks.append(report.check("cores", f"{label}: --jobs 2 / --jobs 1", ratio, 0.6))
+    validate = figures.get("validate", {})
+    for jobs in ("1", "default"):
+        name = "" if jobs == "default" else " --jobs 1"
+        checks.append(
+            report.check(
+                "cores",
+                f"validate{name} / (start-up + {VALIDATE_PARSES:g} x parse)",
+                validate.get(f"ratio_budget_jobs_{jobs}"),
+                1.0,
+            )
+        )
+    report.figures["cores"] = figures
+    report.show(
+        table(
+            f"6. Both cores: wall seconds over the corpus on {cores()} cores (best of {repeat})",
+            ("command", "--jobs 1", "--jobs 2", "default", "2 / 1", "CPU 2 / 1"),
+            rows,
+        )
+    )
+    report.show(table("", CHECK_HEADER, check_rows(checks)))
+
+
+# --- section 7: one large file ------------------------------------------------------------------
+LARGE_MIN = 8 * MB  # the 1x file: past the size below which files are parsed whole
+LARGE_QUICK_MIN = 5 * MB
+LARGE_COPIES = 4
+LARGE_CASES = (
+    ("validate", ("validate",)),
+    ("convert --to jsonl", ("convert", "--to", "jsonl", "-o", "large.jsonl")),
+    ("convert --to csv", ("convert", "--to", "csv", "-o", "large.csv")),
+)
+_HEADING_URL = re.compile(rb"^(### \[.*\]\([^)\s]+)\)", re.MULTILINE)
+
+
+def build_large_file(corpus: Corpus, target: Path, minimum: int) -> int:
+    """The corpus as one file, repeated until it holds `minimum` bytes; each copy's paper URLs
+    get a `#cN` fragment so that no copy repeats an earlier one (DK113)."""
+    data = b"\n".join(path.read_bytes() for path in corpus.files)
+    with target.open("wb") as out:
+        copy = 0
+        while out.tell() < minimum or copy == 0:
+            out.write(_HEADING_URL.sub(rb"\1#c%d)" % copy, data) + b"\n")
+            copy += 1
+    return target.stat().st_size
+
+
+def bench_large_file(
+    report: Report, cli: list[str] | None, corpus: Corpus, scratch: Path, quick: bool
+) -> None:
+    """Peak RSS of `validate` and `convert --to jsonl|csv` on one file and on one file
+    `LARGE_COPIES` times as large: read digest by digest, memory should not follow the size.
+    `--quick` measures `validate` alone, on a smaller file."""
+    rows: list[list[str]] = []
+    figures: dict[str, Any] = {}
+    checks: list[Check] = []
+    one, many = scratch / "large-1x.md", scratch / f"large-{LARGE_COPIES}x.md"
+    size = build_large_file(corpus, one, LARGE_QUICK_MIN if quick else LARGE_MIN) if cli else 0
+    if cli is not None:
+        build_large_file(corpus, many, LARGE_COPIES * size)
+    for label, args in LARGE_CASES[:1] if quick else LARGE_CASES:
+        ratio = None
+        if cli is None:
+            rows.append([label, NOT_AVAILABLE])
+        else:
+            command, *options = (str(scratch / a) if a.startswith("large.") else a for a in args)
+            runs = [peak_rss([*cli, command, str(path), *options]) for path in (one, many)]
+            problem = next((p for r in runs if (p := _failure(r["rc"], r["stderr"]))), None)
+            if problem is None:
+                ratio = runs[1]["maxrss_kib"] / runs[0]["maxrss_kib"]
+                figures[label] = {
+                    "bytes_1x": size,
+                    "maxrss_kib_1x": runs[0]["maxrss_kib"],
+                    f"maxrss_kib_{LARGE_COPIES}x": runs[1]["maxrss_kib"],
+                    "seconds_1x": runs[0]["seconds"],
+                    f"seconds_{LARGE_COPIES}x": runs[1]["seconds"],
+                    "ratio": ratio,
+                }
+                rows.append(
+                    [
+                        label,
+                        f"{runs[0]['maxrss_kib'] / 1024:.1f}",
+                        f"{runs[1]['maxrss_kib'] / 1024:.1f}",
+                        f"{ratio:.3f}",
+                        f"{runs[0]['seconds']:.2f}",
+                        f"{runs[1]['seconds']:.2f}",
+                    ]
+                )
+            else:
+                figures[label] = {"available": False, "reason": problem}
+                rows.append([label, problem])
+        checks.append(
+            report.check("large file", f"{label}: peak {LARGE_COPIES}x / peak 1x", ratio, 1.2)
+        )
+    report.figures["large_file"] = figures
+    report.show(
+        table(
+            f"7. One large file: peak RSS (MiB) of one {size / MB:.1f} MB file and one "
+            f"{LARGE_COPIES}x as large",
+            ("command", "1x", f"{LARGE_COPIES}x", "ratio", "s 1x", f"s {LARGE_COPIES}x"),
+            rows,
+        )
+    )
+    report.show(table("", CHECK_HEADER, check_rows(checks)))
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -695,6 +870,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_startup(report, cli, views[1], parse_seconds, startup_runs, repeat)
         bench_memory(report, cli, views, scratch)
         bench_hf_json(report, cli, scratch, args.quick, repeat)
+        bench_cores(report, cli, views[1], parse_seconds, min(repeat, 3))
+        bench_large_file(report, cli, corpus, scratch, args.quick)
 
     failed = [c for c in report.checks if c.verdict == "FAIL"]
     report.figures["summary"] = {

@@ -65,9 +65,13 @@ def map_inputs(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    jobs = min(jobs, len(items))
-    size = max(1, min(MAX_CHUNK, len(items) // (jobs * CHUNKS_PER_WORKER)))
-    chunks = iter([list(items[i : i + size]) for i in range(0, len(items), size)])
+    # The first input is read here: that imports what reading needs (pydantic, the reader,
+    # the writer), which forked workers then start with instead of importing it each.
+    first = function(items[0])
+    rest = items[1:]
+    jobs = min(jobs, len(rest))
+    size = max(1, min(MAX_CHUNK, len(rest) // (jobs * CHUNKS_PER_WORKER)))
+    chunks = iter([list(rest[i : i + size]) for i in range(0, len(rest), size)])
     pool = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_worker_signals)
     pending: deque[Future[list[R]]] = deque()
     try:
@@ -75,6 +79,7 @@ def map_inputs(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Ite
             pending.append(pool.submit(_run_chunk, function, chunk))
             if len(pending) >= 2 * jobs:
                 break
+        yield first
         while pending:
             results = pending.popleft().result()
             following = next(chunks, None)
