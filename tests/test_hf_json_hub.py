@@ -30,7 +30,7 @@ def corpus_entries(
     documents: dict[Path, DigestDocument],
 ) -> list[tuple[dt.date | None, Paper, dict[str, Any]]]:
     """(digest date, paper, written entry) for every paper of the corpus."""
-    found = []
+    found: list[tuple[dt.date | None, Paper, dict[str, Any]]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", HfJsonLossWarning)  # bullets become an abstract
         for document in documents.values():

@@ -232,19 +232,25 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.split and any(item.is_stdin for item in inputs):
         raise UsageError("--split needs named inputs: standard input has no file name")
     writer = fmt.writer()
+    to_stdout = args.output in (None, "-")
+    terminal = to_stdout and sys.stdout is not None and sys.stdout.isatty()
+    if fmt.binary and not args.split and terminal:
+        raise UsageError(
+            f"{fmt.name} is binary: not written to a terminal; give -o FILE{fmt.extension} "
+            "or redirect standard output"
+        )
     run = Conversion(args, inputs, canonical=options.get("mode") == "canonical")
     try:
         if args.split:
             split(run, outputs, fmt, writer, options)
         else:
-            to_stdout = args.output in (None, "-")
             documents = run.documents(inputs)
             first = next(documents, None)  # read before any output exists
             if first is None and run.failed:
                 raise NothingConverted  # write nothing at all, not an empty `[]` or header
             pending = documents if first is None else itertools.chain([first], documents)
             with nullcontext(sys.stdout) if to_stdout else atomic_output(args.output) as stream:
-                writer.write(pending, stream, **options)
+                writer.write(pending, binary_stream(stream) if fmt.binary else stream, **options)
                 if run.converted == 0 and not to_stdout:
                     raise NothingConverted
     except (Abort, NothingConverted):
@@ -263,6 +269,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     finally:
         run.close()
     return 1 if run.failed else 0
+
+
+def binary_stream(stream: Any) -> Any:
+    """The byte stream under a text stream (standard output, `atomic_output`'s file), for a
+    binary format; the text layer is flushed first so that nothing is reordered."""
+    stream.flush()
+    return stream.buffer
 
 
 class NothingConverted(Exception):
@@ -372,9 +385,11 @@ def write_if_changed(
 
     from ._files import atomic_output
 
-    text = io.StringIO()
+    binary = getattr(writer, "BINARY", False)
+    text: io.StringIO | io.BytesIO = io.BytesIO() if binary else io.StringIO()
     writer.write(iter(documents), text, **options)
-    rendered = text.getvalue().encode("utf-8")
+    value = text.getvalue()
+    rendered = value if isinstance(value, bytes) else value.encode("utf-8")
     try:
         same_size = target.is_file() and target.stat().st_size == len(rendered)
         if same_size and target.read_bytes() == rendered:
@@ -382,7 +397,10 @@ def write_if_changed(
     except OSError:
         pass  # unreadable: the write below reports what is wrong
     with atomic_output(target) as stream:
-        stream.write(text.getvalue())
+        if isinstance(value, bytes):
+            binary_stream(stream).write(value)
+        else:
+            stream.write(value)
     return True
 
 
