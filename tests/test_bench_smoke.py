@@ -24,7 +24,16 @@ SECTIONS = (
     "5. hf-json read",
     "Summary:",
 )
-WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
+WRITERS = (
+    "json",
+    "jsonl",
+    "csv",
+    "bibtex",
+    "markdown faithful",
+    "markdown canonical",
+    "html",
+    "hf-json",
+)
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
 

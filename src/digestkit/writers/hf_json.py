@@ -25,18 +25,22 @@ def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -
         raise FormatError(
             f"the hf-json format takes no option {next(iter(unknown))!r}; it has no options"
         )
-    separator = "\n  "
+    opened = False
     for document in documents:
-        for entry in to_daily_papers(document):
-            text = dumps_entry(entry)
-            out.write(("[" if separator == "\n  " else "") + separator)
-            out.write(text.replace("\n", "\n  "))
-            separator = ",\n  "
-    out.write("[]\n" if separator == "\n  " else "\n]\n")
+        entries = to_daily_papers(document)
+        if not entries:
+            continue
+        # The document's entries as one indented array, `[\n  {...},\n  {...}\n]`: exactly
+        # the entries of the whole output, so only the brackets between documents change.
+        text = dumps_entry(entries)
+        out.write((",\n  " if opened else "[\n  ") + text[4:-2])
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
 
 
-def dumps_entry(entry: dict[str, Any]) -> str:
-    """`json.dumps(entry, ensure_ascii=False, indent=2)`, byte for byte, in C."""
+def dumps_entry(entry: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """`json.dumps(entry, ensure_ascii=False, indent=2)`, byte for byte, in C (an entry, or a
+    list of them)."""
     try:
         return orjson.dumps(entry, option=orjson.OPT_INDENT_2).decode("utf-8")
     except TypeError:  # a lone surrogate, which orjson refuses and json writes as it is
