@@ -48,6 +48,8 @@ def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str, **o
     if fmt.binary:
         from .diagnostics import FormatError
 
+        if options:  # an unknown option is named first, as for the text formats
+            fmt.writer().write(iter(()), io.BytesIO(), **options)  # type: ignore[arg-type]
         raise FormatError(
             f"{fmt.name} is binary, not text: use dump() with a file opened in binary mode "
             f"(open(path, 'wb'))"
