@@ -46,6 +46,7 @@ WRITER_CASES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("markdown faithful", "markdown", {}),
     ("markdown canonical", "markdown", {"mode": "canonical"}),
     ("html", "html", {}),
+    ("hf-json", "hf-json", {}),
 )
 # Formats converted in the memory section, and whether the 1.2x target applies (BibTeX must
 # remember every key it has used, so it may grow; its growth is reported without a target).

@@ -26,7 +26,16 @@ SECTIONS = (
     "7. One large file",
     "Summary:",
 )
-WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
+WRITERS = (
+    "json",
+    "jsonl",
+    "csv",
+    "bibtex",
+    "markdown faithful",
+    "markdown canonical",
+    "html",
+    "hf-json",
+)
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
 

@@ -273,7 +273,9 @@ def known_fields(entry: dict[str, Any]) -> dict[str, Any]:
         "item summary": entry["summary"],
         "thumbnail": entry["thumbnail"],
         "video": videos[:1],
-        "day": entry["publishedAt"][:10],
+        # The featured day: the classic shape's entry `publishedAt`, digestkit's
+        # `paper.submittedOnDailyAt` (it writes no `publishedAt`: docs/hf-json.md).
+        "day": (entry["paper"].get("submittedOnDailyAt") or entry["publishedAt"])[:10],
     }
 
 
@@ -284,7 +286,7 @@ def test_api_json_to_models_to_api_json_keeps_every_known_field() -> None:
     # ... and nothing digestkit does not model is invented.
     assert {key for e in written for key in e} <= {
         "paper",
-        "publishedAt",
+        "submittedOnDailyAt",
         "title",
         "summary",
         "thumbnail",
@@ -301,7 +303,9 @@ def test_api_json_to_models_to_api_json_keeps_every_known_field() -> None:
         "ai_summary",
         "ai_keywords",
     }
-    assert written[0]["publishedAt"] == "2025-01-02T00:00:00.000Z"
+    assert written[0]["submittedOnDailyAt"] == "2025-01-02T00:00:00.000Z"
+    assert written[0]["paper"]["submittedOnDailyAt"] == "2025-01-02T00:00:00.000Z"
+    assert not any("publishedAt" in e or "publishedAt" in e["paper"] for e in written)
 
 
 def test_hf_json_to_markdown_and_back_gives_the_same_papers() -> None:

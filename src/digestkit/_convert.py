@@ -374,6 +374,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.split and any(item.is_stdin for item in inputs):
         raise UsageError("--split needs named inputs: standard input has no file name")
     writer = fmt.writer()
+    to_stdout = args.output in (None, "-")
+    terminal = to_stdout and sys.stdout is not None and sys.stdout.isatty()
+    if fmt.binary and not args.split and terminal:
+        raise UsageError(
+            f"{fmt.name} is binary: not written to a terminal; give -o FILE{fmt.extension} "
+            "or redirect standard output"
+        )
     jobs = 1
     if fmt.name in FRAGMENTS and not args.split:
         from . import _jobs
@@ -385,7 +392,6 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if args.split:
             split(run, outputs, fmt, writer, options)
         else:
-            to_stdout = args.output in (None, "-")
             parts: Iterator[Any] = (
                 run.rendered(fmt, options, jobs) if jobs > 1 else run.documents(inputs)
             )
@@ -397,7 +403,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 if jobs > 1:
                     write_rendered(fmt.name, pending, stream, options)
                 else:
-                    writer.write(pending, stream, **options)
+                    target = binary_stream(stream) if fmt.binary else stream
+                    writer.write(pending, target, **options)
                 if run.converted == 0 and not to_stdout:
                     raise NothingConverted
     except (Abort, NothingConverted):
@@ -416,6 +423,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     finally:
         run.close()
     return 1 if run.failed else 0
+
+
+def binary_stream(stream: Any) -> Any:
+    """The byte stream under a text stream (standard output, `atomic_output`'s file), for a
+    binary format; the text layer is flushed first so that nothing is reordered."""
+    stream.flush()
+    return stream.buffer
 
 
 class NothingConverted(Exception):
@@ -525,9 +539,11 @@ def write_if_changed(
 
     from ._files import atomic_output
 
-    text = io.StringIO()
+    binary = getattr(writer, "BINARY", False)
+    text: io.StringIO | io.BytesIO = io.BytesIO() if binary else io.StringIO()
     writer.write(iter(documents), text, **options)
-    rendered = text.getvalue().encode("utf-8")
+    value = text.getvalue()
+    rendered = value if isinstance(value, bytes) else value.encode("utf-8")
     try:
         same_size = target.is_file() and target.stat().st_size == len(rendered)
         if same_size and target.read_bytes() == rendered:
@@ -535,7 +551,10 @@ def write_if_changed(
     except OSError:
         pass  # unreadable: the write below reports what is wrong
     with atomic_output(target) as stream:
-        stream.write(text.getvalue())
+        if isinstance(value, bytes):
+            binary_stream(stream).write(value)
+        else:
+            stream.write(value)
     return True
 
 

@@ -573,8 +573,9 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
         "authors": [{"name": name} for name in paper.authors],
         "title": paper.title,
     }
-    if date is not None:
-        inner["submittedOnDailyAt"] = f"{date.isoformat()}T00:00:00.000Z"
+    featured = None if date is None else f"{date.isoformat()}T00:00:00.000Z"
+    if featured is not None:
+        inner["submittedOnDailyAt"] = featured
     if abstract is not None:
         inner["summary"] = abstract
     if paper.votes is not None:
@@ -586,8 +587,12 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
     entry: dict[str, Any] = {"paper": inner}
     if url_of_id(ident) != paper.url:  # `/papers/2311.10770`, `x`, "": no id gives them back
         entry["url"] = paper.url
-    if date is not None:
-        entry["publishedAt"] = f"{date.isoformat()}T00:00:00.000Z"
+    if featured is not None:
+        # No `publishedAt` (entry or paper): the API means the arXiv time by `paper.publishedAt`,
+        # which a digest does not know, and readers take the entry's for it when the paper's is
+        # missing (huggingface_hub's `PaperInfo.published_at`). The featured day is also the
+        # entry's `submittedOnDailyAt`, where `PaperInfo` reads `submitted_at` without it.
+        entry["submittedOnDailyAt"] = featured
     entry["title"] = paper.title
     if abstract is not None:
         entry["summary"] = abstract

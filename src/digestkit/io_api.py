@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .models import DigestDocument
 from .writers import get_format
@@ -31,14 +31,29 @@ def _name(value: object) -> str:
 
 
 def dump(
-    documents: DigestDocument | Iterable[DigestDocument], fp: TextIO, format: str, **options: Any
+    documents: DigestDocument | Iterable[DigestDocument],
+    fp: TextIO | BinaryIO,
+    format: str,
+    **options: Any,
 ) -> None:
-    """Write one document, or many as one output, to a text stream."""
-    get_format(format).writer().write(_as_iterable(documents), fp, **options)
+    """Write one document, or many as one output, to a text stream (a binary one for a binary
+    format: Parquet)."""
+    get_format(format).writer().write(_as_iterable(documents), fp, **options)  # type: ignore[arg-type]
 
 
 def dumps(documents: DigestDocument | Iterable[DigestDocument], format: str, **options: Any) -> str:
-    """`dump` to a string."""
+    """`dump` to a string; a binary format (Parquet) raises `FormatError`: `dump` it to a file
+    opened `"wb"`."""
+    fmt = get_format(format)
+    if fmt.binary:
+        from .diagnostics import FormatError
+
+        if options:  # an unknown option is named first, as for the text formats
+            fmt.writer().write(iter(()), io.BytesIO(), **options)  # type: ignore[arg-type]
+        raise FormatError(
+            f"{fmt.name} is binary, not text: use dump() with a file opened in binary mode "
+            f"(open(path, 'wb'))"
+        )
     out = io.StringIO()
     dump(documents, out, format, **options)
     return out.getvalue()

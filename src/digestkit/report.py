@@ -103,14 +103,7 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
     runs; paths under the working directory become relative URIs against `%SRCROOT%`."""
     codes = sorted(RULES)
     index = {code: position for position, code in enumerate(codes)}
-    rules = [
-        {
-            "id": code,
-            "shortDescription": {"text": RULES[code].summary},
-            "defaultConfiguration": {"level": _level(RULES[code].severity)},
-        }
-        for code in codes
-    ]
+    rules = [_rule(code) for code in codes]
     root = Path.cwd()
     results = []
     for d in diagnostics:
@@ -133,6 +126,7 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
                 "tool": {
                     "driver": {
                         "name": "digestkit",
+                        "informationUri": DOCS_URL.rsplit("diagnostics/", 1)[0],
                         "version": __version__,
                         "semanticVersion": __version__,
                         "rules": rules,
@@ -144,6 +138,35 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
         ],
     }
     return _json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
+
+
+DOCS_URL = "https://digestkit.readthedocs.io/en/latest/diagnostics/"
+"""The diagnostics page of the documentation site (docs/diagnostics.md); each code's section is
+`#dknnn`, the anchor MkDocs (and GitHub) make of its `### DKnnn` heading."""
+
+
+def help_uri(code: str) -> str:
+    return f"{DOCS_URL}#{code.lower()}"
+
+
+def _rule(code: str) -> dict[str, Any]:
+    """A SARIF `reportingDescriptor`, with the `fullDescription` and `help` that GitHub code
+    scanning requires (SARIF Multitool rule GH2012) and a `helpUri` to the code's example."""
+    rule = RULES[code]
+    uri = help_uri(code)
+    kind = "error" if rule.severity is Severity.ERROR else "warning"
+    full = f"{rule.summary} ({kind} {code} of digestkit's digest Markdown checks)."
+    return {
+        "id": code,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": full},
+        "helpUri": uri,
+        "help": {
+            "text": f"{full} An example and how to fix it: {uri}",
+            "markdown": f"{full}\n\n[An example of {code} and how to fix it]({uri})",
+        },
+        "defaultConfiguration": {"level": _level(rule.severity)},
+    }
 
 
 def _level(severity: Severity) -> str:

@@ -34,6 +34,7 @@ class Format(NamedTuple):
     module: str
     description: str
     readable: bool = False
+    binary: bool = False  # written as bytes: no `dumps`, no terminal
 
     def writer(self) -> WriterModule:
         return cast(WriterModule, importlib.import_module(self.module))
@@ -86,6 +87,13 @@ FORMATS: dict[str, Format] = {
             "digestkit.writers.hf_json",
             "Hugging Face Daily Papers API JSON (docs/hf-json.md)",
             readable=True,
+        ),
+        Format(
+            "parquet",
+            ".parquet",
+            "digestkit.writers.parquet",
+            "Apache Parquet, one row per paper with the models' types (the parquet extra)",
+            binary=True,
         ),
         Format(
             "html",

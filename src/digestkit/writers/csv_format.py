@@ -3,6 +3,11 @@
 List fields become one cell each: authors joined with `; ` (JabRef's choice; no corpus name
 contains `;`), summary items one per line as `Label: text`. Votes are a number or an empty cell,
 never text, so the formula guard cannot turn `Vote: -` into `'-`.
+
+The `arxiv_id` cell is always quoted (`"2311.10770"`): CSV has no types, and pandas, DuckDB and
+LibreOffice read an unquoted `2311.10770` as the number 2311.1077. Quoting changes no value for
+any CSV reader, and is what LibreOffice's "Format quoted field as text" keeps as text; the
+readers' own type options are in docs/formats.md.
 """
 
 from __future__ import annotations
@@ -44,6 +49,22 @@ FORMULA_START = (
 full-width forms some locales read as the ASCII ones."""
 
 
+_MARK = "\ud800"
+"""Stands for a quote around the arXiv id while the csv module writes the row: a lone surrogate,
+which no model string can hold (the models reject them), so no other cell contains it."""
+
+
+class _QuotedIds:
+    """The stream the csv module writes rows to: each `_MARK` becomes `"`. The csv module quotes
+    only cells that need it, and cannot be told to quote one column."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+
+    def write(self, line: str) -> int:
+        return self.out.write(line.replace(_MARK, '"'))
+
+
 def summary_cell(paper: Paper) -> str:
     return "\n".join(
         f"{item.label}: {item.text}" if item.label is not None else item.text
@@ -58,7 +79,7 @@ def row(date: str, paper: Paper) -> list[str | int]:
         date,
         paper.title,
         paper.url,
-        paper.arxiv_id or "",
+        f"{_MARK}{paper.arxiv_id}{_MARK}" if paper.arxiv_id else "",  # quoted: see above
         paper.votes if paper.votes is not None else "",
         AUTHOR_SEPARATOR.join(paper.authors),
         media.kind if media else "",
@@ -100,7 +121,7 @@ def write(
             raise FormatError(f"csv {name}={value!r}; expected True or False")
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(_QuotedIds(out), lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for document in documents:
         for digest in document.digests:
