@@ -67,7 +67,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if not args.quiet:
             note(f"{'would reformat' if args.check or args.diff else 'reformatted'} {item.name}")
     dry = args.check or args.diff
-    if (changed or unchanged or failed) and not args.quiet:
+    if (changed or unchanged) and not args.quiet:  # a lone failure stays one line
         note(summary(changed, unchanged, failed, dry))
     return 1 if failed or (dry and changed) else 0
 
