@@ -255,6 +255,13 @@ examples:
         default=None,
         help="html: no thumbnails or videos, only links to them (the page loads nothing)",
     )
+    group.add_argument(
+        "--lang",
+        type=language_tag,
+        metavar="TAG",
+        help="html: the page's language (<html lang>), e.g. ko or en (default: detected, ko "
+        "when Hangul makes up 20%% of the summaries' letters, else en)",
+    )
 
 
 def path_argument(value: str) -> str:
@@ -274,6 +281,19 @@ def iso_date(value: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
     return value
+
+
+def language_tag(value: str) -> str:
+    """A `--lang` tag, checked here so that a typo is a usage error (imported only when given)."""
+    from .diagnostics import FormatError
+    from .writers._html_lang import checked_tag
+
+    try:
+        return checked_tag(value)
+    except FormatError:
+        raise argparse.ArgumentTypeError(
+            f"expected a language tag such as ko or en, got {value!r}"
+        ) from None
 
 
 def non_negative(value: str) -> int:
