@@ -75,9 +75,8 @@ def test_lang_option_overrides_detection_and_is_checked() -> None:
     root = parse_page(digestkit.dumps(digest(KOREAN), "html", lang="en"))
     assert root.get("lang") == "en"
     assert xpath(root, "//ul[@class='summary']/@lang") == ["ko"]
-    assert parse_page(digestkit.dumps(digest("Plain text."), "html", lang="pt-BR")).get(
-        "lang"
-    ) == ("pt-BR")
+    tagged = parse_page(digestkit.dumps(digest("Plain text."), "html", lang="pt-BR"))
+    assert tagged.get("lang") == "pt-BR"
     for bad in ["", "k", 'ko" onload="x', "ko_KR", 3]:
         with pytest.raises(FormatError, match="language tag"):
             digestkit.dumps(digest(KOREAN), "html", lang=bad)
