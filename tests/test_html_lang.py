@@ -33,7 +33,7 @@ def digest(summary: str, title: str = "A Model", day: int = 2) -> DigestDocument
         summary=[SummaryItem(label="What's New", text=summary)],
     )
     date = f"2024-01-{day:02}"
-    return DigestDocument(digests=[DailyDigest(date=date, papers=[paper])])  # type: ignore[arg-type]
+    return DigestDocument(digests=[DailyDigest(date=date, papers=[paper])])
 
 
 def test_language_of_counts_hangul_among_letters() -> None:
