@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -115,3 +116,52 @@ def test_cli_reference_documents_every_command_and_its_options(name: str) -> Non
 def test_section_helper_stops_at_the_next_heading_of_its_level(tmp_path: Path) -> None:
     text = "# A\n\n## `digestkit x`\n\nabc\n\n### sub\n\ndef\n\n## `digestkit y`\n\nghi\n"
     assert section(text, "`digestkit x`") == "\n\nabc\n\n### sub\n\ndef\n\n"
+
+
+# -- tables: the site shows `|` where GitHub does ------------------------------------------------
+def _hooks() -> Any:
+    """tools/mkdocs_hooks.py, the module mkdocs.yml names under `hooks:`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "tools/mkdocs_hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _rendered_cells(markdown_text: str) -> list[str]:
+    """The table cells of a page as Python-Markdown (the site's renderer) writes them."""
+    import markdown
+
+    html = markdown.markdown(markdown_text, extensions=["tables"])
+    return re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.DOTALL)
+
+
+def test_site_hook_is_configured() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^hooks:\n  - tools/mkdocs_hooks\.py$", config, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in DOCS.glob("*.md")))
+def test_site_tables_show_pipes_without_backslash(name: str) -> None:
+    """GFM needs `\\|` for a pipe in a table cell's code; the site must show it as `|`."""
+    text = page(name)
+    cells = _rendered_cells(_hooks().on_page_markdown(text, page=None, config=None, files=None))
+    assert not [cell for cell in cells if "\\|" in cell]
+    # and no cell lost its pipe: every `\|` of a table row is one `|` in the rendered cells
+    escaped = sum(line.count("\\|") for line in text.split("\n") if line.startswith("|"))
+    assert sum(cell.count("|") for cell in cells) >= escaped
+
+
+def test_without_the_hook_the_backslash_shows() -> None:
+    """The check above can fail: Python-Markdown alone keeps `\\|` in the library guide."""
+    cells = _rendered_cells(page("library.md")) + _rendered_cells(page("cli.md"))
+    assert len([cell for cell in cells if "\\|" in cell]) >= 10
+
+
+def test_hook_leaves_fences_and_text_outside_tables_alone() -> None:
+    text = "`a \\| b`\n\n```\n| `x \\| y` |\n```\n| `p \\| q` | r \\| s |\n"
+    assert _hooks().unescape_table_pipes(text) == (
+        "`a \\| b`\n\n```\n| `x \\| y` |\n```\n| `p | q` | r \\| s |\n"
+    )

@@ -36,6 +36,19 @@ def error(message: str) -> None:
         print(line, file=sys.stderr)
 
 
+def note(message: str) -> None:
+    """A line about the run on stderr (`reformatted PATH`, a summary): what `-q` silences.
+    Control characters are escaped as in `error`."""
+    from .report import printable
+
+    line = printable(message)
+    tqdm = sys.modules.get("tqdm")
+    if tqdm is not None:
+        tqdm.tqdm.write(line, file=sys.stderr)
+    else:
+        print(line, file=sys.stderr)
+
+
 def describe(exc: BaseException) -> str:
     """The reason part of an error line, without a traceback's noise."""
     from .diagnostics import DigestError

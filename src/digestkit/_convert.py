@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import itertools
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from ._cli_common import (
     UsageError,
     describe,
     error,
+    note,
+    plural,
     read_bytes,
     whole_file_problem,
 )
@@ -61,6 +64,7 @@ WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
     "raw_math": WriterOption("bibtex", "--raw-math", "raw_math"),
     "canonical": WriterOption("markdown", "--canonical", "mode", "canonical"),
     "no_media": WriterOption("html", "--no-media", "media", False),
+    "lang": WriterOption("html", "--lang", "lang"),
 }
 
 
@@ -94,14 +98,15 @@ def output_format(args: argparse.Namespace) -> Format:
         inferred = format_for_path(args.output)
         if inferred is None:
             raise UsageError(
-                f"cannot tell the output format from {args.output!r}; give --to FORMAT"
+                f"cannot tell the output format from {args.output!r}; give --to FORMAT, or "
+                f"an -o file name with a known extension ({known_extensions()})"
             )
         return inferred
     if args.split and args.source_format == "hf-json":
         return get_format("markdown")  # API responses to the digest archive
     raise UsageError(
         "give the output format with --to FORMAT, or an -o file name with a "
-        "known extension (.json, .jsonl, .csv, .bib, .md, .html)"
+        f"known extension ({known_extensions()})"
     )
 
 
@@ -184,6 +189,13 @@ class Reader(NamedTuple):
         return fmt, loaded if isinstance(loaded, list) else [loaded]
 
 
+def known_extensions() -> str:
+    """The output extensions `-o` is read by, from the writer registry: `.json, .hf.json, ...`."""
+    from .writers import FORMATS
+
+    return ", ".join(fmt.extension for fmt in FORMATS.values())
+
+
 class Conversion:
     """One `convert` run: reads inputs lazily, reports failures, and remembers the outcome."""
 
@@ -193,10 +205,14 @@ class Conversion:
         self.inputs = inputs
         self.failed = 0
         self.converted = 0
+        self.quiet: bool = args.quiet
+        self.verbose: bool = args.verbose
+        self.written = 0  # outputs written, and outputs that already held their text
+        self.unchanged = 0
         self.last_format = ""  # the format the last input was read as
         self.streaming = False  # large Markdown files read digest by digest (`iterparse`)
         self.progress: Any = None
-        if len(inputs) > 1 and sys.stderr is not None and sys.stderr.isatty():
+        if len(inputs) > 1 and not self.quiet and sys.stderr is not None and sys.stderr.isatty():
             from tqdm import tqdm
 
             self.progress = tqdm(total=len(inputs), unit="file", file=sys.stderr, leave=False)
@@ -297,6 +313,25 @@ class Conversion:
         if self.progress is not None:
             self.progress.update()
 
+    def wrote(self, target: Path | str, changed: bool = True) -> None:
+        """An output done: counted, and with `--verbose` listed (`wrote PATH`), as black lists
+        `reformatted PATH`; unchanged outputs are only counted."""
+        if changed:
+            self.written += 1
+            if self.verbose:
+                note(f"wrote {target}")
+        else:
+            self.unchanged += 1
+
+    def summary(self) -> str:
+        """`--verbose`'s closing line: `2 files written, 1 file left unchanged, 1 input failed`."""
+        parts = [f"{plural(self.written, 'file')} written"]
+        if self.unchanged:
+            parts.append(f"{plural(self.unchanged, 'file')} left unchanged")
+        if self.failed:
+            parts.append(f"{plural(self.failed, 'input')} failed")
+        return ", ".join(parts)
+
     def close(self) -> None:
         if self.progress is not None:
             self.progress.close()
@@ -360,6 +395,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     options = writer_options(args, fmt)
     if args.split and args.output:
         raise UsageError("use either -o OUT (one output) or --split DIR (one per input)")
+    if args.quiet and args.verbose:
+        raise UsageError("use either -q/--quiet or -v/--verbose")
+    if args.split:
+        from ._split_folder import check_folder
+
+        unwritable = check_folder(args.split)  # one line for the run, before any input is read
+        if unwritable is not None:
+            error(unwritable)
+            return 1
     suffixes = [".md"]
     if args.source_format:
         from .writers import get_format
@@ -407,6 +451,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                     writer.write(pending, target, **options)
                 if run.converted == 0 and not to_stdout:
                     raise NothingConverted
+            if not to_stdout:
+                run.wrote(args.output)
     except (Abort, NothingConverted):
         pass
     except _files.OutputRefused as exc:  # the site index itself cannot be placed
@@ -422,6 +468,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return 1
     finally:
         run.close()
+    if run.verbose:
+        note(run.summary())
     return 1 if run.failed else 0
 
 
@@ -462,9 +510,11 @@ def split(
     each output's index entries as it is written, then writes the index beside the outputs; each
     output is given `index_href`, its relative link to the index.
     """
-    from ._files import OutputRefused, atomic_output
+    from ._files import OutputRefused
+    from ._split_folder import WriteFailures, make_parents
 
     assert outputs.folder is not None
+    failures = WriteFailures(outputs.given)
     directory = outputs.given
     index_name: str | None = getattr(writer, "INDEX_NAME", None)
     entries: list[Any] = []
@@ -481,25 +531,32 @@ def split(
                 run.fail(f"{item.name}: {exc}")
                 continue
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_parents(target)
                 page_options = options
                 if index_name is not None:
                     href = index_link(target, directory, index_name)
                     page_options = {**options, "index_href": href}
-                write_if_changed(target, writer, output, page_options)
+                run.wrote(target, write_if_changed(target, writer, output, page_options))
             except BrokenPipeError:
                 raise
             except OSError as exc:
-                run.fail(f"{target}: {describe(exc)}")
+                if failures.first(target, exc):  # the rest of its kind: one line at the end
+                    error(f"{target}: {describe(exc)}")
+                run.failed += 1
+                if run.fail_fast:
+                    raise Abort from None
                 continue
             if index_name is not None:
                 entries.extend(
                     writer.index_entries(output, target.relative_to(directory).as_posix())
                 )
+    for line in failures.lines():
+        error(line)
     if index_name is not None and entries:
         try:
-            with atomic_output(index) as stream:
-                writer.write_index(entries, stream)
+            text = io.StringIO()
+            writer.write_index(entries, text)
+            run.wrote(index, write_text_if_changed(index, text.getvalue()))
         except OSError as exc:
             run.fail(f"{index}: {describe(exc)}")
 
@@ -535,15 +592,17 @@ def write_if_changed(
 ) -> bool:
     """Write the documents to `target` unless it already holds exactly that text, so that
     re-running over an archive rewrites (and touches) only what changed. True if written."""
-    import io
+    binary = getattr(writer, "BINARY", False)
+    buffer: io.StringIO | io.BytesIO = io.BytesIO() if binary else io.StringIO()
+    writer.write(iter(documents), buffer, **options)
+    return write_text_if_changed(target, buffer.getvalue())
 
+
+def write_text_if_changed(target: Path, text: str | bytes) -> bool:
+    """Write `text` to `target` atomically unless it already holds exactly that. True if written."""
     from ._files import atomic_output
 
-    binary = getattr(writer, "BINARY", False)
-    text: io.StringIO | io.BytesIO = io.BytesIO() if binary else io.StringIO()
-    writer.write(iter(documents), text, **options)
-    value = text.getvalue()
-    rendered = value if isinstance(value, bytes) else value.encode("utf-8")
+    rendered = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         same_size = target.is_file() and target.stat().st_size == len(rendered)
         if same_size and target.read_bytes() == rendered:
@@ -551,10 +610,10 @@ def write_if_changed(
     except OSError:
         pass  # unreadable: the write below reports what is wrong
     with atomic_output(target) as stream:
-        if isinstance(value, bytes):
-            binary_stream(stream).write(value)
+        if isinstance(text, bytes):
+            binary_stream(stream).write(text)
         else:
-            stream.write(value)
+            stream.write(text)
     return True
 
 

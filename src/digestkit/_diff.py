@@ -118,7 +118,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.date is not None and all(fmt != "hf-json" for fmt, _ in sides):
         raise UsageError("--date applies to hf-json input; neither A nor B is hf-json")
     result = diff_documents(sides[0][1], sides[1][1], fields=fields, author_order=args.author_order)
-    if args.format == "json":
+    if args.quiet:  # the exit code alone answers "do they differ?"
+        pass
+    elif args.format == "json":
         report = {"a": args.a, "b": args.b, **result.model_dump(mode="json")}
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -13,6 +13,7 @@ from ._cli_common import (
     BadInput,
     describe,
     error,
+    note,
     plural,
     read_bytes,
     whole_file_problem,
@@ -47,10 +48,6 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         if args.diff:
             assert outcome.diff is not None
             sys.stdout.write(outcome.diff)
-        if args.check:
-            from .report import printable
-
-            print(f"would reformat {printable(item.name)}", file=sys.stderr)
         if not (args.check or args.diff):
             assert item.path is not None and outcome.text is not None
             try:
@@ -62,10 +59,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 error(f"{item.name}: {describe(exc)}")
                 failed += 1
                 changed -= 1
+                continue
+        if not args.quiet:
+            note(f"{'would reformat' if args.check or args.diff else 'reformatted'} {item.name}")
     dry = args.check or args.diff
-    if changed or unchanged:
-        verb = "would be reformatted" if dry else "reformatted"
-        print(f"{plural(changed, 'file')} {verb}, {unchanged} already formatted", file=sys.stderr)
+    if (changed or unchanged) and not args.quiet:  # a lone failure stays one line
+        note(summary(changed, unchanged, failed, dry))
     return 1 if failed or (dry and changed) else 0
 
 
@@ -98,6 +97,21 @@ def reformat(item: Input, newline: str, bom: str, diff: bool) -> Reformatted:
         return Reformatted(None)
     shown = unified_diff(data.decode("utf-8"), text, item.name) if diff and changed else None
     return Reformatted(None, changed, text, shown)
+
+
+def summary(changed: int, unchanged: int, failed: int, dry: bool) -> str:
+    """black's closing line: `2 files reformatted, 1 file left unchanged, 1 file failed to
+    reformat` (`would be ...` for --check and --diff); parts that are zero are left out, as
+    black does, unless nothing at all happened."""
+    would = "would be " if dry else ""
+    parts = []
+    if changed:
+        parts.append(f"{plural(changed, 'file')} {would}reformatted")
+    if unchanged:
+        parts.append(f"{plural(unchanged, 'file')} {would}left unchanged")
+    if failed:
+        parts.append(f"{plural(failed, 'file')} {'would fail' if dry else 'failed'} to reformat")
+    return ", ".join(parts)
 
 
 def encode_like(text: str, data: bytes, newline: str = "keep", bom: str = "keep") -> str:

@@ -54,7 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     sys.stdout.write(FORMATS[fmt](found))
     errors = sum(1 for d in found if d.is_error)
     warnings = len(found) - errors
-    if fmt in ("text", "github"):
+    if fmt in ("text", "github") and not args.quiet:
         summary = (
             f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(checked, 'file')}"
         )

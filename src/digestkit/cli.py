@@ -55,7 +55,19 @@ def add_command(commands: Any, name: str, handler: str, **texts: str) -> argpars
     epilog, each command's epilog giving examples."""
     sub: argparse.ArgumentParser = commands.add_parser(name, formatter_class=HelpFormatter, **texts)
     sub.set_defaults(handler=handler, parser=sub)
+    sub.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP[name])
     return sub
+
+
+QUIET_HELP = {
+    "convert": "no progress bar and no --verbose list; errors and warnings still print",
+    "validate": "no summary line on stderr; findings and errors still print",
+    "fmt": "no `reformatted PATH` lines and no summary; errors still print",
+    "diff": "print no differences: the exit code tells (as `git diff --quiet`)",
+    "schema": "accepted for symmetry: schema prints nothing but the schema",
+    "example": "accepted for symmetry: example prints nothing but the digest",
+}
+"""`-q/--quiet` on every command (what it silences differs; docs/cli.md, "Quiet and verbose")."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,8 +120,11 @@ def add_convert(commands: Any) -> None:
     from .writers import ALIASES, FORMATS
 
     names = ", ".join(FORMATS)
-    listing = "\n".join(
-        f"  {fmt.name:<9} {fmt.extension:<7} {fmt.description}" for fmt in FORMATS.values()
+    name_width = max(len(fmt.name) for fmt in FORMATS.values())
+    extension_width = max(len(fmt.extension) for fmt in FORMATS.values())
+    listing = "\n".join(  # columns as wide as their longest entry (`.hf.json`)
+        f"  {fmt.name:<{name_width}}  {fmt.extension:<{extension_width}}  {fmt.description}"
+        for fmt in FORMATS.values()
     )
     sub = add_command(
         commands,
@@ -184,6 +199,12 @@ examples:
         help="stop at the first bad input; no output file is written",
     )
     add_jobs(sub)
+    sub.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list each output written (`wrote PATH`) and end with a summary, on stderr",
+    )
     group = sub.add_argument_group("format options")
     group.add_argument(
         "--indent", type=non_negative, metavar="N", help="json: indent by N spaces (default: 2)"
@@ -235,6 +256,13 @@ examples:
         default=None,
         help="html: no thumbnails or videos, only links to them (the page loads nothing)",
     )
+    group.add_argument(
+        "--lang",
+        type=language_tag,
+        metavar="TAG",
+        help="html: the page's language (<html lang>), e.g. ko or en (default: detected, ko "
+        "when Hangul makes up 20%% of the summaries' letters, else en)",
+    )
 
 
 def path_argument(value: str) -> str:
@@ -275,6 +303,19 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
     return number
+
+
+def language_tag(value: str) -> str:
+    """A `--lang` tag, checked here so that a typo is a usage error (imported only when given)."""
+    from .diagnostics import FormatError
+    from .writers._html_lang import checked_tag
+
+    try:
+        return checked_tag(value)
+    except FormatError:
+        raise argparse.ArgumentTypeError(
+            f"expected a language tag such as ko or en, got {value!r}"
+        ) from None
 
 
 def non_negative(value: str) -> int:

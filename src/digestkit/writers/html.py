@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from ..diagnostics import FormatError
 from ..models import DailyDigest, DigestDocument, Paper
+from ._html_lang import DEFAULT, attribute, checked_tag, language_of
 from ._html_text import (
     MEDIA_SCHEMES,
     escape,
@@ -64,6 +65,7 @@ code{font-size:.9em}
 .day{margin:1rem 0;padding-bottom:.75rem;border-bottom:1px solid var(--line)}
 .day h2{border:0;margin:0;padding:0}
 .top{margin:.25rem 0;padding-left:1.2rem}
+.date{white-space:nowrap}
 """
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 _SCRIPT_FREE = (
@@ -75,7 +77,7 @@ from any http(s) host, since the digests link to their own CDN."""
 CSP_NO_MEDIA = _SCRIPT_FREE
 """Nothing at all may load."""
 
-_HANGUL = re.compile("[\uac00-\ud7a3]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # -- ids -----------------------------------------------------------------------------------------
@@ -117,11 +119,18 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _head(title: str, media: bool) -> str:
+def _dated(text: str) -> str:
+    """Escaped heading text with each `YYYY-MM-DD` in a `<span class="date">`, which the
+    stylesheet keeps on one line: browsers may break after its hyphens (`2024-` / `10-21`) on a
+    narrow screen. CSS rather than U+2011 hyphens, so that copied dates keep ASCII hyphens."""
+    return _DATE.sub(lambda date: f'<span class="date">{date.group()}</span>', escape(text))
+
+
+def _head(title: str, media: bool, lang: str = DEFAULT) -> str:
     policy = CSP_MEDIA if media else CSP_NO_MEDIA
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
@@ -129,6 +138,15 @@ def _head(title: str, media: bool) -> str:
         '<meta name="generator" content="digestkit">\n'
         f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
     )
+
+
+def page_language(documents: Iterable[DigestDocument]) -> str:
+    """The language of the documents' summaries (their titles when no summary has a letter),
+    detected as `_html_lang.language_of` says; `en` when nothing has a letter."""
+    held = list(documents)
+    papers = [paper for document in held for digest in document.digests for paper in digest.papers]
+    summaries = language_of(item.text for paper in papers for item in paper.summary)
+    return summaries or language_of(paper.title for paper in papers) or DEFAULT
 
 
 def _title_link(paper: Paper) -> str:
@@ -139,27 +157,28 @@ def _title_link(paper: Paper) -> str:
     return f'<a href="{escape(target)}">{title}</a>'
 
 
-def _meta(paper: Paper) -> str:
+def _meta(paper: Paper, lang: str) -> str:
     parts = []
     if paper.arxiv_id:
         parts.append(f'<span class="arxiv-id">arXiv:{escape(paper.arxiv_id)}</span>')
     votes = "votes unknown" if paper.votes is None else _count(paper.votes, "vote")
     parts.append(f'<span class="votes">{votes}</span>')
-    return f'<p class="meta">{"".join(parts)}</p>\n'
+    return f'<p class="meta"{attribute(DEFAULT, lang)}>{"".join(parts)}</p>\n'
 
 
-def _media(paper: Paper, media: bool) -> str:
+def _media(paper: Paper, media: bool, lang: str) -> str:
     item = paper.media
     if item is None:
         return ""
+    english = attribute(DEFAULT, lang)  # "thumbnail", "Watch the video", the alt text
     target = safe_url(item.url, MEDIA_SCHEMES)
     noun = "thumbnail" if item.kind == "image" else "video"
     if target is None:
         blocked = f'<code class="blocked-url">{escape(item.url)}</code>'
-        return f'<p class="media media-{item.kind}">{noun}: {blocked}</p>\n'
+        return f'<p class="media media-{item.kind}"{english}>{noun}: {blocked}</p>\n'
     url = escape(target)
     if not media:
-        return f'<p class="media media-{item.kind}"><a href="{url}">{noun}</a></p>\n'
+        return f'<p class="media media-{item.kind}"{english}><a href="{url}">{noun}</a></p>\n'
     if item.kind == "image":
         alt = escape(f"Thumbnail: {paper.title}")
         element = f'<img src="{url}" alt="{alt}" loading="lazy" decoding="async">'
@@ -168,10 +187,10 @@ def _media(paper: Paper, media: bool) -> str:
             f'<video src="{url}" controls preload="none">'
             f'<a href="{url}">Watch the video</a></video>'
         )
-    return f'<div class="media media-{item.kind}">{element}</div>\n'
+    return f'<div class="media media-{item.kind}"{english}>{element}</div>\n'
 
 
-def _summary(paper: Paper, markdown: Callable[[str], str]) -> str:
+def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
     if not paper.summary:
         return ""
     items = []
@@ -183,8 +202,8 @@ def _summary(paper: Paper, markdown: Callable[[str], str]) -> str:
             body = _unwrap_paragraph(markdown(text))
         label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
         items.append(f"<li>{label}{body}</li>\n")
-    lang = ' lang="ko"' if any(_HANGUL.search(item.text) for item in paper.summary) else ""
-    return f'<ul class="summary"{lang}>\n{"".join(items)}</ul>\n'
+    own = attribute(language_of(item.text for item in paper.summary), lang)
+    return f'<ul class="summary"{own}>\n{"".join(items)}</ul>\n'
 
 
 def _unwrap_paragraph(rendered: str) -> str:
@@ -196,18 +215,25 @@ def _unwrap_paragraph(rendered: str) -> str:
 
 
 def paper_html(
-    paper: Paper, element_id: str, *, media: bool, markdown: Callable[[str], str]
+    paper: Paper,
+    element_id: str,
+    *,
+    media: bool,
+    markdown: Callable[[str], str],
+    lang: str = DEFAULT,
 ) -> str:
+    """One `<article>`; `lang` is the page's language, which parts in another one override."""
     # A name with a comma in it ("Chen, Wei") would blur into its neighbours in a comma list.
     separator = "; " if any("," in name for name in paper.authors) else ", "
     authors = separator.join(paper.authors)
     return (
         f'<article class="paper" id="{escape(element_id)}">\n'
-        f'<h3 class="title">{_title_link(paper)}</h3>\n'
-        + _meta(paper)
-        + _media(paper, media)
+        f'<h3 class="title"{attribute(language_of([paper.title]), lang)}>'
+        f"{_title_link(paper)}</h3>\n"
+        + _meta(paper, lang)
+        + _media(paper, media, lang)
         + (f'<p class="authors">{escape(authors)}</p>\n' if authors else "")
-        + _summary(paper, markdown)
+        + _summary(paper, markdown, lang)
         + "</article>\n"
     )
 
@@ -228,18 +254,23 @@ def write(
     *,
     media: bool = True,
     index_href: str | None = None,
+    lang: str | None = None,
     **unknown: object,
 ) -> None:
     """One HTML page for all documents, one `<section>` per digest.
 
     `media`: show thumbnails and videos; with False the page loads nothing and links to them.
     `index_href`: a link to a site index at the top of the page (`--split` sets it).
+    `lang`: the page's language tag (`<html lang>`); None detects it from the summaries of the
+    first two documents (`page_language`: `ko` for Korean digests, else `en`).
     """
     if unknown:
         raise FormatError(
             f"the html format takes no option {next(iter(unknown))!r}; "
-            "its options are media and index_href"
+            "its options are media, index_href and lang"
         )
+    if lang is not None:
+        lang = checked_tag(lang)
     if not isinstance(media, bool):
         raise FormatError(f"html media={media!r}; expected True or False")
     if index_href is not None and not isinstance(index_href, str):
@@ -248,23 +279,26 @@ def write(
     first = next(iterator, None)
     second = next(iterator, None)  # held to tell one document's title from several
     title = "Daily Papers" if first is None else _page_title(first, second is not None)
-    out.write(_head(title, media))
-    out.write(f"<header>\n<h1>{escape(title)}</h1>\n")
+    held = [d for d in (first, second) if d is not None]
+    page = lang or page_language(held)  # the writer streams: what it holds decides
+    english = attribute(DEFAULT, page)
+    out.write(_head(title, media, page))
+    out.write(f"<header{english}>\n<h1>{_dated(title)}</h1>\n")
     if index_href is not None:
         out.write(f'<p class="nav"><a href="{escape(index_href)}">All days</a></p>\n')
     out.write("</header>\n<main>\n")
     markdown = summary_markdown()
     ids = Ids()
-    rest = chain([d for d in (first, second) if d is not None], iterator)
+    rest = chain(held, iterator)
     for digest, digest_id in _walk(rest, ids):
         out.write(
             f'<section class="digest" id="{escape(digest_id)}">\n'
-            f"<h2>{escape(_day_name(digest))}</h2>\n"
-            f'<p class="count">{_count(len(digest.papers), "paper")}</p>\n'
+            f"<h2{english}>{_dated(_day_name(digest))}</h2>\n"
+            f'<p class="count"{english}>{_count(len(digest.papers), "paper")}</p>\n'
         )
         for position, paper in enumerate(digest.papers, 1):
             element_id = ids.paper(paper, position)
-            out.write(paper_html(paper, element_id, media=media, markdown=markdown))
+            out.write(paper_html(paper, element_id, media=media, markdown=markdown, lang=page))
         out.write("</section>\n")
     out.write("</main>\n</body>\n</html>\n")
 
@@ -311,7 +345,9 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
     """`index.html`: every day, newest first, with its paper count and most voted papers."""
     days = sorted(entries, key=lambda entry: entry.date or "", reverse=True)
     total = sum(entry.papers for entry in days)
-    out.write(_head("Daily Papers", media=False))
+    # The index shows titles and its own words only: their language is the page's.
+    page = language_of(paper.title for day in days for paper in day.top) or DEFAULT
+    out.write(_head("Daily Papers", media=False, lang=page))
     out.write(
         "<header>\n<h1>Daily Papers</h1>\n"
         f'<p class="count">{_count(len(days), "day")}, {_count(total, "paper")}</p>\n'
@@ -319,7 +355,7 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
     )
     for day in days:
         page = escape(quote(day.page))
-        name = escape(day.date or "Undated papers")
+        name = _dated(day.date or "Undated papers")
         out.write(
             f'<li class="day">\n<h2><a href="{page}#{escape(day.section_id)}">{name}</a></h2>\n'
             f'<p class="count">{_count(day.papers, "paper")}</p>\n'
@@ -329,7 +365,8 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
             for paper in day.top:
                 votes = "" if paper.votes is None else f" ({_count(paper.votes, 'vote')})"
                 link = f'<a href="{page}#{escape(paper.element_id)}">{escape(paper.title)}</a>'
-                out.write(f"<li>{link}{votes}</li>\n")
+                own = attribute(language_of([paper.title]), page)
+                out.write(f"<li{own}>{link}{votes}</li>\n")
             out.write("</ol>\n")
         out.write("</li>\n")
     out.write("</ol>\n</main>\n</body>\n</html>\n")
