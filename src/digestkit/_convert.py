@@ -60,6 +60,7 @@ WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
     "raw_math": WriterOption("bibtex", "--raw-math", "raw_math"),
     "canonical": WriterOption("markdown", "--canonical", "mode", "canonical"),
     "no_media": WriterOption("html", "--no-media", "media", False),
+    "abstract": WriterOption("csl-json", "--abstract", "abstract"),
 }
 
 

@@ -234,6 +234,12 @@ examples:
         default=None,
         help="html: no thumbnails or videos, only links to them (the page loads nothing)",
     )
+    group.add_argument(
+        "--abstract",
+        action="store_true",
+        default=None,
+        help="csl-json: add each paper's summary as its abstract",
+    )
 
 
 def path_argument(value: str) -> str:

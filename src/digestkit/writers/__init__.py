@@ -93,6 +93,12 @@ FORMATS: dict[str, Format] = {
             "digestkit.writers.html",
             "a standalone HTML page (no scripts); --split adds an index.html",
         ),
+        Format(
+            "csl-json",
+            ".csl.json",
+            "digestkit.writers.csl_json",
+            "CSL-JSON items for pandoc --citeproc, Zotero and citation-js",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}
