@@ -99,6 +99,12 @@ FORMATS: dict[str, Format] = {
             "digestkit.writers.csl_json",
             "CSL-JSON items for pandoc --citeproc, Zotero and citation-js",
         ),
+        Format(
+            "ris",
+            ".ris",
+            "digestkit.writers.ris",
+            "RIS records for Zotero, EndNote and Mendeley (CRLF lines)",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}
