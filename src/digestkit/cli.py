@@ -240,6 +240,14 @@ examples:
         default=None,
         help="csl-json: add each paper's summary as its abstract",
     )
+    group.add_argument(
+        "--atom-entry",
+        choices=["paper", "day"],
+        help="atom: one feed entry per paper (default) or per digest day",
+    )
+    group.add_argument(
+        "--limit", type=positive, metavar="N", help="atom: only the newest N digest days"
+    )
 
 
 def path_argument(value: str) -> str:
@@ -268,6 +276,13 @@ def non_negative(value: str) -> int:
         number = -1
     if number < 0:
         raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value!r}")
+    return number
+
+
+def positive(value: str) -> int:
+    number = non_negative(value) if value.strip().isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}")
     return number
 
 

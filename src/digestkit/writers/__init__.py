@@ -105,6 +105,12 @@ FORMATS: dict[str, Format] = {
             "digestkit.writers.ris",
             "RIS records for Zotero, EndNote and Mendeley (CRLF lines)",
         ),
+        Format(
+            "atom",
+            ".atom",
+            "digestkit.writers.atom",
+            "an Atom feed for feed readers: one entry per paper (or per day)",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}

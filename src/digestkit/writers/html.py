@@ -18,7 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 from urllib.parse import quote
 
 from ..diagnostics import FormatError
@@ -32,8 +32,14 @@ from ._html_text import (
     within_markdown_limits,
 )
 
+if TYPE_CHECKING:
+    from .atom import Feed
+
 INDEX_NAME = "index.html"
 """The site index `--split` writes next to the pages."""
+FEED_NAME = "feed.xml"
+"""The site's Atom feed `--split` writes next to the index (the newest `SITE_FEED_DAYS`)."""
+SITE_FEED_DAYS = 30
 TOP_PAPERS = 3
 """How many papers per day the index shows (the most voted)."""
 
@@ -117,8 +123,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-def _head(title: str, media: bool) -> str:
+def _head(title: str, media: bool, feed_href: str | None = None) -> str:
     policy = CSP_MEDIA if media else CSP_NO_MEDIA
+    feed = (
+        ""
+        if feed_href is None
+        else '<link rel="alternate" type="application/atom+xml" '
+        f'title="Daily Papers" href="{escape(feed_href)}">\n'
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -127,7 +139,7 @@ def _head(title: str, media: bool) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="color-scheme" content="light dark">\n'
         '<meta name="generator" content="digestkit">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n{feed}<style>{STYLE}</style>\n</head>\n<body>\n"
     )
 
 
@@ -228,27 +240,30 @@ def write(
     *,
     media: bool = True,
     index_href: str | None = None,
+    feed_href: str | None = None,
     **unknown: object,
 ) -> None:
     """One HTML page for all documents, one `<section>` per digest.
 
     `media`: show thumbnails and videos; with False the page loads nothing and links to them.
     `index_href`: a link to a site index at the top of the page (`--split` sets it).
+    `feed_href`: an Atom feed the page's head links to (`--split` sets it).
     """
     if unknown:
         raise FormatError(
             f"the html format takes no option {next(iter(unknown))!r}; "
-            "its options are media and index_href"
+            "its options are media, index_href and feed_href"
         )
     if not isinstance(media, bool):
         raise FormatError(f"html media={media!r}; expected True or False")
-    if index_href is not None and not isinstance(index_href, str):
-        raise FormatError(f"html index_href={index_href!r}; expected a relative URL or None")
+    for name, href in (("index_href", index_href), ("feed_href", feed_href)):
+        if href is not None and not isinstance(href, str):
+            raise FormatError(f"html {name}={href!r}; expected a relative URL or None")
     iterator = iter(documents)
     first = next(iterator, None)
     second = next(iterator, None)  # held to tell one document's title from several
     title = "Daily Papers" if first is None else _page_title(first, second is not None)
-    out.write(_head(title, media))
+    out.write(_head(title, media, feed_href))
     out.write(f"<header>\n<h1>{escape(title)}</h1>\n")
     if index_href is not None:
         out.write(f'<p class="nav"><a href="{escape(index_href)}">All days</a></p>\n')
@@ -307,11 +322,11 @@ def index_entries(documents: Iterable[DigestDocument], page: str) -> list[IndexE
     return entries
 
 
-def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
+def write_index(entries: Iterable[IndexEntry], out: TextIO, feed_href: str | None = None) -> None:
     """`index.html`: every day, newest first, with its paper count and most voted papers."""
     days = sorted(entries, key=lambda entry: entry.date or "", reverse=True)
     total = sum(entry.papers for entry in days)
-    out.write(_head("Daily Papers", media=False))
+    out.write(_head("Daily Papers", media=False, feed_href=feed_href))
     out.write(
         "<header>\n<h1>Daily Papers</h1>\n"
         f'<p class="count">{_count(len(days), "day")}, {_count(total, "paper")}</p>\n'
@@ -333,3 +348,11 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
             out.write("</ol>\n")
         out.write("</li>\n")
     out.write("</ol>\n</main>\n</body>\n</html>\n")
+
+
+def site_feed() -> Feed:
+    """The Atom feed of a `--split` site: `_convert.split` adds each page's documents to it and
+    writes it as `FEED_NAME` beside the index, which it links as the site."""
+    from .atom import Feed
+
+    return Feed(limit=SITE_FEED_DAYS)
