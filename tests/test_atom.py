@@ -263,3 +263,17 @@ def test_feedparser_reads_every_corpus_paper_as_written(corpus_documents: Corpus
         assert entry.title == model.title
         assert [author.name for author in entry.get("authors", [])] == model.authors
         assert entry.link == model.url
+
+
+def test_cli_feed_options() -> None:
+    from .test_cli import run
+
+    result = run("convert", EXAMPLE, "--to", "atom", "--atom-entry", "day", "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    (entry,) = read(result.stdout.decode("utf-8")).entries
+    assert entry.id == "tag:digestkit,2024:2024-10-21"
+    refused = run("convert", EXAMPLE, "--to", "csv", "--limit", "2")
+    assert refused.returncode == 2
+    assert b"--limit applies to atom output, not csv" in refused.stderr
+    zero = run("convert", EXAMPLE, "--to", "atom", "--limit", "0")
+    assert zero.returncode == 2 and b"expected a positive integer, got '0'" in zero.stderr

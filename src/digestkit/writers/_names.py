@@ -34,11 +34,20 @@ def _capitalised(word: str) -> bool:
     return first.isupper() and not (len(word) > 1 and word.isupper())  # `AI`, `NVIDIA`: no
 
 
+# The common case, `Ada Lovelace` in ASCII, decided by one regex (the rule below agrees).
+_SIMPLE = re.compile(r"([A-Z][a-z]+(?:-[A-Z]?[a-z]+)*) ([A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)")
+
+
 def split_name(name: str) -> NameParts | None:
     """`Ada Lovelace` -> (`Ada`, `Lovelace`), `Vincent Y. F. Tan` -> (`Vincent Y. F.`, `Tan`);
     None when the name cannot be split safely: one word, more than one non-initial word before
     the family name, a lowercase particle, an all-caps word, digits or punctuation, an
     organisation word (`Team`, `Lab`, ...) or a suffix (`Jr.`, `III`)."""
+    simple = _SIMPLE.fullmatch(name)
+    if simple is not None:
+        given_, family_ = simple.groups()
+        person = given_ not in _NOT_PERSON and family_ not in _NOT_PERSON
+        return NameParts(given_, family_) if person else None
     words = name.split(" ")
     if len(words) < 2 or any(word in _NOT_PERSON for word in words):
         return None

@@ -14,6 +14,7 @@ all of them), since a feed lists the newest day first whatever the input order.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import mimetypes
 import re
 from collections.abc import Iterable
@@ -43,7 +44,19 @@ def xml_text(value: str) -> str:
     text = escape(value)
     if _NOT_XML.search(text) is None:
         return text
-    return _NOT_XML.sub(lambda m: "\u240c" if m.group() == "\x0c" else "\ufffd", text)
+    return _NOT_XML.sub(_not_xml, text)
+
+
+def _xml_content(markup: str) -> str:
+    """HTML from the HTML writer as Atom `type="html"` text. That HTML already shows control
+    characters as pictures (except TAB, LF, FF, CR), so it needs only `&<>` escaped and the
+    form feed XML refuses; `xml_text` would translate it character by character."""
+    text = html.escape(markup, quote=False)
+    return text if _NOT_XML.search(text) is None else _NOT_XML.sub(_not_xml, text)
+
+
+def _not_xml(match: re.Match[str]) -> str:
+    return "\u240c" if match.group() == "\x0c" else "\ufffd"
 
 
 def _timestamp(date: dt.date) -> str:
@@ -104,7 +117,7 @@ class _Renderer:
             f'<title type="text">{xml_text(paper.title)}</title>\n'
             f"{link}{_enclosure(paper)}"
             f"<published>{stamp}</published>\n<updated>{stamp}</updated>\n{authors}"
-            f'<content type="html">{xml_text(self._html(paper, element))}</content>\n</entry>\n'
+            f'<content type="html">{_xml_content(self._html(paper, element))}</content>\n</entry>\n'
         )
 
     def _day(self, keyed: list[tuple[Paper, str, str]], ids: Ids, date: dt.date) -> str:
@@ -117,7 +130,7 @@ class _Renderer:
             f"<entry>\n<id>{TAG}{day_id}</id>\n"
             f'<title type="text">{FEED_TITLE} {date.isoformat()} ({count})</title>\n'
             f"{enclosures}<published>{stamp}</published>\n<updated>{stamp}</updated>\n"
-            f'<content type="html">{xml_text(body)}</content>\n</entry>\n'
+            f'<content type="html">{_xml_content(body)}</content>\n</entry>\n'
         )
 
 
