@@ -24,7 +24,18 @@ SECTIONS = (
     "5. hf-json read",
     "Summary:",
 )
-WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
+WRITERS = (
+    "json",
+    "jsonl",
+    "csv",
+    "bibtex",
+    "markdown faithful",
+    "markdown canonical",
+    "html",
+    "csl-json",
+    "ris",
+    "atom",
+)
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 
 
