@@ -47,6 +47,9 @@ WRITER_CASES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("markdown canonical", "markdown", {"mode": "canonical"}),
     ("html", "html", {}),
     ("hf-json", "hf-json", {}),
+    ("csl-json", "csl-json", {}),
+    ("ris", "ris", {}),
+    ("atom", "atom", {}),
 )
 # Formats converted in the memory section, and whether the 1.2x target applies (BibTeX must
 # remember every key it has used, so it may grow; its growth is reported without a target).

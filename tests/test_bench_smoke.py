@@ -35,6 +35,9 @@ WRITERS = (
     "markdown canonical",
     "html",
     "hf-json",
+    "csl-json",
+    "ris",
+    "atom",
 )
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
 

@@ -88,10 +88,12 @@ def test_split_paths_are_normalised_for_the_site_index(logs: Path) -> None:
     assert sorted(p.relative_to(logs / "site").as_posix() for p in (logs / "site").rglob("*")) == [
         "b",
         "b/y.html",
+        "feed.xml",
         "index.html",
     ]
     page = (logs / "site" / "b" / "y.html").read_text(encoding="utf-8")
     assert 'href="../index.html"' in page  # one level: `a/..` did not count as two
+    assert 'href="../feed.xml"' in page
     assert 'href="b/y.html#' in (logs / "site" / "index.html").read_text(encoding="utf-8")
 
 

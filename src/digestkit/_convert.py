@@ -65,6 +65,9 @@ WRITER_OPTIONS: dict[str, WriterOption] = {  # by argparse dest
     "canonical": WriterOption("markdown", "--canonical", "mode", "canonical"),
     "no_media": WriterOption("html", "--no-media", "media", False),
     "lang": WriterOption("html", "--lang", "lang"),
+    "abstract": WriterOption("csl-json", "--abstract", "abstract"),
+    "atom_entry": WriterOption("atom", "--atom-entry", "entry"),
+    "limit": WriterOption("atom", "--limit", "limit"),
 }
 
 
@@ -508,7 +511,9 @@ def split(
 
     A writer module with a site index (`INDEX_NAME`, `index_entries`, `write_index`: html) gets
     each output's index entries as it is written, then writes the index beside the outputs; each
-    output is given `index_href`, its relative link to the index.
+    output is given `index_href`, its relative link to the index. One with a site feed
+    (`FEED_NAME`, `site_feed`: html) gets each output's documents too, writes the feed beside
+    the index, and gives every page and the index `feed_href`, their link to it.
     """
     from ._files import OutputRefused
     from ._split_folder import WriteFailures, make_parents
@@ -520,6 +525,10 @@ def split(
     entries: list[Any] = []
     if index_name is not None:
         index = outputs.claim(index_name, "the site index")
+    feed_name: str | None = getattr(writer, "FEED_NAME", None)
+    if feed_name is not None:
+        feed_path = outputs.claim(feed_name, "the site feed")
+        feed = writer.site_feed()
     for item in run.inputs:
         documents = run.read(item)
         if run.progress is not None:
@@ -536,6 +545,9 @@ def split(
                 if index_name is not None:
                     href = index_link(target, directory, index_name)
                     page_options = {**options, "index_href": href}
+                if feed_name is not None:
+                    feed_href = index_link(target, directory, feed_name)
+                    page_options = {**page_options, "feed_href": feed_href}
                 run.wrote(target, write_if_changed(target, writer, output, page_options))
             except BrokenPipeError:
                 raise
@@ -550,15 +562,27 @@ def split(
                 entries.extend(
                     writer.index_entries(output, target.relative_to(directory).as_posix())
                 )
+            if feed_name is not None:
+                feed.add(output)
     for line in failures.lines():
         error(line)
     if index_name is not None and entries:
         try:
             text = io.StringIO()
-            writer.write_index(entries, text)
+            if feed_name is None:
+                writer.write_index(entries, text)
+            else:
+                writer.write_index(entries, text, feed_href=feed_name)
             run.wrote(index, write_text_if_changed(index, text.getvalue()))
         except OSError as exc:
             run.fail(f"{index}: {describe(exc)}")
+    if feed_name is not None and entries:
+        try:
+            text = io.StringIO()
+            feed.write(text, alternate=index_name)
+            run.wrote(feed_path, write_text_if_changed(feed_path, text.getvalue()))
+        except OSError as exc:
+            run.fail(f"{feed_path}: {describe(exc)}")
 
 
 def split_outputs(

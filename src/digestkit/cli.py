@@ -263,6 +263,20 @@ examples:
         help="html: the page's language (<html lang>), e.g. ko or en (default: detected, ko "
         "when Hangul makes up 20%% of the summaries' letters, else en)",
     )
+    group.add_argument(
+        "--abstract",
+        action="store_true",
+        default=None,
+        help="csl-json: add each paper's summary as its abstract",
+    )
+    group.add_argument(
+        "--atom-entry",
+        choices=["paper", "day"],
+        help="atom: one feed entry per paper (default) or per digest day",
+    )
+    group.add_argument(
+        "--limit", type=positive, metavar="N", help="atom: only the newest N digest days"
+    )
 
 
 def path_argument(value: str) -> str:

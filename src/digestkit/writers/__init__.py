@@ -101,6 +101,24 @@ FORMATS: dict[str, Format] = {
             "digestkit.writers.html",
             "a standalone HTML page (no scripts); --split adds an index.html",
         ),
+        Format(
+            "csl-json",
+            ".csl.json",
+            "digestkit.writers.csl_json",
+            "CSL-JSON items for pandoc --citeproc, Zotero and citation-js",
+        ),
+        Format(
+            "ris",
+            ".ris",
+            "digestkit.writers.ris",
+            "RIS records for Zotero, EndNote and Mendeley (CRLF lines)",
+        ),
+        Format(
+            "atom",
+            ".atom",
+            "digestkit.writers.atom",
+            "an Atom feed for feed readers: one entry per paper (or per day)",
+        ),
     )
 }
 ALIASES = {"md": "markdown", "bib": "bibtex", "ndjson": "jsonl"}

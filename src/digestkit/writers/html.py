@@ -18,7 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 from urllib.parse import quote
 
 from ..diagnostics import FormatError
@@ -33,8 +33,14 @@ from ._html_text import (
     within_markdown_limits,
 )
 
+if TYPE_CHECKING:
+    from .atom import Feed
+
 INDEX_NAME = "index.html"
 """The site index `--split` writes next to the pages."""
+FEED_NAME = "feed.xml"
+"""The site's Atom feed `--split` writes next to the index (the newest `SITE_FEED_DAYS`)."""
+SITE_FEED_DAYS = 30
 TOP_PAPERS = 3
 """How many papers per day the index shows (the most voted)."""
 
@@ -126,8 +132,14 @@ def _dated(text: str) -> str:
     return _DATE.sub(lambda date: f'<span class="date">{date.group()}</span>', escape(text))
 
 
-def _head(title: str, media: bool, lang: str = DEFAULT) -> str:
+def _head(title: str, media: bool, lang: str = DEFAULT, feed_href: str | None = None) -> str:
     policy = CSP_MEDIA if media else CSP_NO_MEDIA
+    feed = (
+        ""
+        if feed_href is None
+        else '<link rel="alternate" type="application/atom+xml" '
+        f'title="Daily Papers" href="{escape(feed_href)}">\n'
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -136,7 +148,7 @@ def _head(title: str, media: bool, lang: str = DEFAULT) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="color-scheme" content="light dark">\n'
         '<meta name="generator" content="digestkit">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n{feed}<style>{STYLE}</style>\n</head>\n<body>\n"
     )
 
 
@@ -255,6 +267,7 @@ def write(
     media: bool = True,
     index_href: str | None = None,
     lang: str | None = None,
+    feed_href: str | None = None,
     **unknown: object,
 ) -> None:
     """One HTML page for all documents, one `<section>` per digest.
@@ -263,18 +276,20 @@ def write(
     `index_href`: a link to a site index at the top of the page (`--split` sets it).
     `lang`: the page's language tag (`<html lang>`); None detects it from the summaries of the
     first two documents (`page_language`: `ko` for Korean digests, else `en`).
+    `feed_href`: an Atom feed the page's head links to (`--split` sets it).
     """
     if unknown:
         raise FormatError(
             f"the html format takes no option {next(iter(unknown))!r}; "
-            "its options are media, index_href and lang"
+            "its options are media, index_href, lang and feed_href"
         )
     if lang is not None:
         lang = checked_tag(lang)
     if not isinstance(media, bool):
         raise FormatError(f"html media={media!r}; expected True or False")
-    if index_href is not None and not isinstance(index_href, str):
-        raise FormatError(f"html index_href={index_href!r}; expected a relative URL or None")
+    for name, href in (("index_href", index_href), ("feed_href", feed_href)):
+        if href is not None and not isinstance(href, str):
+            raise FormatError(f"html {name}={href!r}; expected a relative URL or None")
     iterator = iter(documents)
     first = next(iterator, None)
     second = next(iterator, None)  # held to tell one document's title from several
@@ -282,7 +297,7 @@ def write(
     held = [d for d in (first, second) if d is not None]
     page = lang or page_language(held)  # the writer streams: what it holds decides
     english = attribute(DEFAULT, page)
-    out.write(_head(title, media, page))
+    out.write(_head(title, media, page, feed_href))
     out.write(f"<header{english}>\n<h1>{_dated(title)}</h1>\n")
     if index_href is not None:
         out.write(f'<p class="nav"><a href="{escape(index_href)}">All days</a></p>\n')
@@ -341,13 +356,13 @@ def index_entries(documents: Iterable[DigestDocument], page: str) -> list[IndexE
     return entries
 
 
-def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
+def write_index(entries: Iterable[IndexEntry], out: TextIO, feed_href: str | None = None) -> None:
     """`index.html`: every day, newest first, with its paper count and most voted papers."""
     days = sorted(entries, key=lambda entry: entry.date or "", reverse=True)
     total = sum(entry.papers for entry in days)
     # The index shows titles and its own words only: their language is the page's.
     page = language_of(paper.title for day in days for paper in day.top) or DEFAULT
-    out.write(_head("Daily Papers", media=False, lang=page))
+    out.write(_head("Daily Papers", media=False, lang=page, feed_href=feed_href))
     out.write(
         "<header>\n<h1>Daily Papers</h1>\n"
         f'<p class="count">{_count(len(days), "day")}, {_count(total, "paper")}</p>\n'
@@ -370,3 +385,11 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO) -> None:
             out.write("</ol>\n")
         out.write("</li>\n")
     out.write("</ol>\n</main>\n</body>\n</html>\n")
+
+
+def site_feed() -> Feed:
+    """The Atom feed of a `--split` site: `_convert.split` adds each page's documents to it and
+    writes it as `FEED_NAME` beside the index, which it links as the site."""
+    from .atom import Feed
+
+    return Feed(limit=SITE_FEED_DAYS)

@@ -1,0 +1,103 @@
+"""CSL-JSON out: the Citation Style Language's data format, for pandoc's citeproc, Zotero's
+import and citation-js. One item per paper, shaped as Zotero exports an arXiv preprint.
+
+Zotero saves arXiv papers as its `preprint` item type, which its CSL mapping writes as type
+`article`, the Repository as `publisher` ("arXiv") and the Archive ID as `number`
+("arXiv:2410.00001"). Dates follow the BibTeX writer: `issued` is the paper's own date, the
+year and month its arXiv id gives, else the digest date; the digest date, the day the paper was
+listed and so seen, is `accessed`. Item ids are the BibTeX writer's keys, unique per output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from ..diagnostics import FormatError
+from ..models import DigestDocument, Paper
+from ._bibtex_text import key_family, key_word
+from ._names import split_name
+from .bibtex import KeyRegistry, year
+from .csv_format import summary_cell
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def arxiv_month(arxiv_id: str) -> tuple[int, int]:
+    """The year and month an arXiv id was assigned: `2410.00001` and `hep-th/9901001` begin
+    with `YYMM` (years 91-99 are 19YY)."""
+    digits = arxiv_id.rpartition("/")[2]
+    yy, month = int(digits[:2]), int(digits[2:4])
+    return (1900 + yy if yy >= 91 else 2000 + yy), month
+
+
+def date_parts(paper: Paper, date: dt.date | None) -> list[int] | None:
+    """`issued`: `[year, month]` from the arXiv id, else the digest's `[year, month, day]`."""
+    if paper.arxiv_id is not None:
+        return list(arxiv_month(paper.arxiv_id))
+    return [date.year, date.month, date.day] if date is not None else None
+
+
+def author(name: str) -> dict[str, str]:
+    parts = split_name(name)
+    return {"literal": name} if parts is None else {"family": parts.family, "given": parts.given}
+
+
+def item(paper: Paper, key: str, date: dt.date | None, abstract: bool) -> dict[str, Any]:
+    """One CSL item, fields in the order Zotero writes them."""
+    fields: dict[str, Any] = {"id": key, "type": "article", "title": paper.title}
+    if paper.authors:
+        fields["author"] = [author(name) for name in paper.authors]
+    if abstract and paper.summary:
+        fields["abstract"] = summary_cell(paper)
+    if paper.arxiv_id is not None:
+        fields["publisher"] = "arXiv"
+        fields["number"] = f"arXiv:{paper.arxiv_id}"
+    fields["URL"] = paper.url
+    issued = date_parts(paper, date)
+    if issued is not None:
+        fields["issued"] = {"date-parts": [issued]}
+    if date is not None:
+        fields["accessed"] = {"date-parts": [[date.year, date.month, date.day]]}
+    return fields
+
+
+def _json(fields: dict[str, Any]) -> str:
+    """One item on one line: compact JSON is written by the json module's C encoder (an
+    indented item would take its Python one, several times slower)."""
+    text = json.dumps(fields, ensure_ascii=False)
+    if _SURROGATE.search(text):  # a hand-built lone surrogate: escaped, as no UTF-8 holds it
+        text = json.dumps(fields)
+    return text
+
+
+def write(
+    documents: Iterable[DigestDocument],
+    out: TextIO,
+    *,
+    abstract: bool = False,
+    **unknown: object,
+) -> None:
+    """Write every paper of every document as one CSL-JSON array, one item per line (UTF-8).
+
+    `abstract`: add each paper's summary as `abstract`, one `Label: text` line per item.
+    """
+    if unknown:
+        raise FormatError(
+            f"the csl-json format takes no option {next(iter(unknown))!r}; its option is abstract"
+        )
+    if not isinstance(abstract, bool):
+        raise FormatError(f"csl-json abstract={abstract!r}; expected True or False")
+    keys = KeyRegistry()
+    separator = "[\n"
+    for document in documents:
+        for digest in document.digests:
+            for paper in digest.papers:
+                when = year(paper, digest.date)
+                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
+                out.write(separator + _json(item(paper, key, digest.date, abstract)))
+                separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")

@@ -1,0 +1,93 @@
+"""RIS out: the tagged import format of Zotero, EndNote and Mendeley. One record per paper.
+
+`TY  - GEN` is what Zotero's own RIS export writes for its preprint item type (RIS has no
+preprint type; Zotero's RIS translator maps no `preprint` and falls back to GEN, "generic").
+The arXiv id goes where RIS keeps a database's record number: `DB` (name of database, arXiv)
+and `AN` (accession number), which Zotero imports as Archive and Loc. in Archive. Dates follow
+the CSL-JSON writer: `PY`/`DA` the paper's own date (the arXiv id's year and month, else the
+digest date), `Y2` (access date) the digest date. `ID` is the BibTeX writer's key.
+
+A record is a run of `XX  - value` lines ending CRLF, as the RIS specification says, so a
+value can never hold a line break: line breaks become spaces and other control characters are
+shown as Unicode control pictures, so no value can start a line (`ER  - ` would end a record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import FormatError
+from ..models import DigestDocument, Paper
+from ._bibtex_text import key_family, key_word
+from ._names import split_name
+from .bibtex import KeyRegistry, year
+from .csl_json import arxiv_month
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421, 0x09: 0x20}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]|^\s|\s$")
+
+
+def value(text: str) -> str:
+    """`text` as one RIS line's value: line breaks as spaces, other controls visible, and no
+    space at either end (readers strip it)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _LINE_BREAK.sub(" ", text).translate(_CONTROL).strip()
+
+
+def author(name: str) -> str:
+    """`Family, Given` (RIS's form) where the name splits safely, else the name as written."""
+    parts = split_name(name)
+    return name if parts is None else f"{parts.family}, {parts.given}"
+
+
+def _dates(paper: Paper, date: dt.date | None) -> list[tuple[str, str]]:
+    fields = []
+    if paper.arxiv_id is not None:
+        year_, month = arxiv_month(paper.arxiv_id)
+        fields += [("PY", f"{year_}"), ("DA", f"{year_}/{month:02d}//")]
+    elif date is not None:
+        fields += [("PY", f"{date.year}"), ("DA", f"{date:%Y/%m/%d}/")]
+    if date is not None:
+        fields.append(("Y2", f"{date:%Y/%m/%d}/"))
+    return fields
+
+
+def record(paper: Paper, key: str, date: dt.date | None) -> str:
+    """One record, `TY` first and `ER` last, every line ending CRLF."""
+    fields = [("TY", "GEN"), ("ID", key), ("TI", paper.title)]
+    fields += [("AU", author(name)) for name in paper.authors]
+    fields += _dates(paper, date)
+    fields.append(("UR", paper.url))
+    if paper.arxiv_id is not None:
+        fields += [("DB", "arXiv"), ("AN", f"arXiv:{paper.arxiv_id}")]
+    if paper.summary:
+        abstract = " ".join(
+            f"{item.label}: {item.text}" if item.label is not None else item.text
+            for item in paper.summary
+        )
+        fields.append(("AB", abstract))
+    lines = "".join(f"{tag}  - {value(text)}\r\n" for tag, text in fields)
+    return lines + "ER  - \r\n"
+
+
+def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -> None:
+    """Write every paper of every document as one RIS file, records separated by a blank line.
+    The writer emits `\\r\\n` itself: open files with `newline=""`."""
+    if unknown:
+        raise FormatError(
+            f"the ris format takes no option {next(iter(unknown))!r}; it has no options"
+        )
+    keys = KeyRegistry()
+    separator = ""
+    for document in documents:
+        for digest in document.digests:
+            for paper in digest.papers:
+                when = year(paper, digest.date)
+                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
+                out.write(separator + record(paper, key, digest.date))
+                separator = "\r\n"
