@@ -135,7 +135,8 @@ def escape_title(
         if word.isspace():
             parts.append(_bibtex_ascii.text(word) if ascii else word)  # NBSP becomes `~`
             continue
-        text_only = _MATH.sub("", word) if math else word
+        # Math counts as a digit: a word joined to math is a name (`Synth$^2$`, `$\nabla^2$DFT`).
+        text_only = _MATH.sub("0", word) if math else word
         pieces = _word_pieces(word, table, math is not None, ascii)
         if protect == "words" and _needs_protection(text_only):
             parts.append(_protect_word(_join(pieces, brace_math=False)))
