@@ -521,3 +521,43 @@ def test_raw_math_flag(tmp_path: Path) -> None:
     wrong = run("convert", source, "--to", "json", "--raw-math")
     assert wrong.returncode == 2
     assert "--raw-math applies to bibtex output" in err(wrong)
+
+
+@pytest.mark.parametrize(
+    ("title", "ascii", "raw"),
+    [
+        # `\i` under an accent: biber reads it as a dotless ı plus a combining mark
+        ("Íñigo í ì î ï Ű ệ", True, r"{\'I}{\~n}igo {\'i} {\`i} {\^i} {\"i} {{\H{U}}} {\^{\d{e}}}"),
+        # raw `<` `>` `|` print as `¡` `¿` `—` in OT1; inside math they stay
+        ("Achieving >80% on <think> a|b and $a<b$", False,
+         r"Achieving \textgreater{}80\% on \textless{}think\textgreater{} a\textbar{}b and {$a<b$}"),
+        # styles lowercase unbraced math and the word I
+        ("Do I Know? Part I, I'm $VILA^2$ $L_2$ Synth$^2$ Plan B a A", False,
+         "Do {I} Know? Part {I}, {I'm} {$VILA^2$} {$L_2$} {Synth$^2$} Plan {B} a A"),
+        # Greek as math that every reader decodes, one `$...$` per run, never `$$`
+        ("PIXART-δ αβ-net x$a$δ", True, r"{PIXART-$\delta$} {$\alpha\beta$}-net {x$a${}$\delta$}"),
+        ("PanGu-$π$", True, r"{PanGu-${\pi}$}"),
+    ],
+)  # fmt: skip
+def test_what_readers_need(title: str, ascii: bool, raw: str) -> None:
+    text = digestkit.dumps(doc(paper(title)), "bibtex", ascii=ascii)
+    assert bib_fields(text)["title"] == raw
+    strict_pybtex(text)
+
+
+def test_ascii_names_use_the_dotted_letter() -> None:
+    names = ("Íñigo Ïvarsson", "Đorđe Šarić", "Işıl Ağaoğlu")
+    fields = bib_fields(digestkit.dumps(doc(paper(authors=names)), "bibtex", ascii=True))
+    assert fields["author"] == [
+        r"{\'I}{\~n}igo {\"I}varsson",
+        r"{\DJ}or{\dj}e {\v{S}}ari{\'c}",
+        r"I{\c{s}}{\i}l A{\u{g}}ao{\u{g}}lu",
+    ]
+
+
+def test_help_says_which_encoding_suits_which_engine() -> None:
+    from .test_cli import run
+
+    shown = " ".join(run("convert", "--help").stdout.decode().split()).replace("/ ", "/")
+    assert "for pdflatex (with bibtex or biber; \\usepackage[T1]{fontenc})" in shown
+    assert "the UTF-8 default suits lualatex/xelatex with biber, pandoc and Zotero" in shown
