@@ -545,6 +545,15 @@ def test_what_readers_need(title: str, ascii: bool, raw: str) -> None:
     strict_pybtex(text)
 
 
+def test_hyphenated_names_keep_their_lowercase_part() -> None:
+    """BibTeX splits names at hyphens: unbraced, `Jee-weon Jung` has the von part `weon`."""
+    names = ("Jee-weon Jung", "Ahmed al-Hassan", "Jean-Pierre Dupont")
+    text = digestkit.dumps(doc(paper(authors=names)), "bibtex")
+    assert bib_fields(text)["author"] == ["{Jee-weon} Jung", "Ahmed {al-Hassan}", names[2]]
+    persons = next(iter(strict_pybtex(text).entries.values())).persons["author"]
+    assert [p.prelast_names for p in persons] == [[], [], []]
+
+
 def test_ascii_names_use_the_dotted_letter() -> None:
     names = ("Íñigo Ïvarsson", "Đorđe Šarić", "Işıl Ağaoğlu")
     fields = bib_fields(digestkit.dumps(doc(paper(authors=names)), "bibtex", ascii=True))

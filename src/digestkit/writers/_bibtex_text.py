@@ -192,22 +192,38 @@ def _join(pieces: list[Piece], brace_math: bool) -> str:
 
 def escape_name(name: str, ascii: bool = False) -> str:
     """One author for a BibTeX `author` list: escaped, and braced where BibTeX would misread it
-    (a comma means "Last, First"; a standalone `and` or `others` is a separator)."""
+    (a comma means "Last, First"; a standalone `and` or `others` is a separator; BibTeX splits
+    names at hyphens too, so the `weon` of `Jee-weon Jung` would be a "von" part, printed
+    `Jee weon Jung` and cited as `weon Jung`: such a word is braced whole)."""
     if (
         _PLAIN_NAME.fullmatch(name)
         and not _AND_OR_OTHERS.search(name)
         and (not ascii or name.isascii())
+        and not _hyphen_lower(name)
     ):
         return name  # the common case
     table = _TEXT if braces_balanced(_braces_only(name)) else _TEXT_UNBALANCED
-    escaped = name.translate(table) if _SPECIAL.search(name) else name
-    if ascii:
-        escaped = _bibtex_ascii.text(escaped)
+    words = []
+    for word in name.split(" "):
+        escaped = word.translate(table) if _SPECIAL.search(word) else word
+        if ascii:
+            escaped = _bibtex_ascii.text(escaped)
+        words.append(_group(escaped) if _hyphen_lower(word) else escaped)
+    escaped = " ".join(words)
     if "," in escaped:
         return _group(escaped)
     if _AND_OR_OTHERS.search(escaped):
         escaped = _AND_OR_OTHERS.sub(lambda m: "{" + m.group() + "}", escaped)
     return escaped
+
+
+def _hyphen_lower(text: str) -> bool:
+    """A hyphenated word with a part in lowercase (`Jee-weon`, `al-Hassan`): BibTeX splits names
+    at hyphens and would take that part for a "von" and print it with a space or a tie."""
+    return "-" in text and any(
+        len(parts) > 1 and any(part[:1].islower() for part in parts)
+        for parts in (word.split("-") for word in text.split())
+    )
 
 
 def fold(text: str) -> str:
