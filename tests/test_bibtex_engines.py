@@ -41,7 +41,8 @@ Corpus = dict[Path, DigestDocument]
 
 TIMEOUT = 600  # seconds per program run; the whole corpus takes about a minute under load
 PREAMBLE_PDF = "\\usepackage[T1]{fontenc}\\usepackage{lmodern}\n"  # docs/formats.md says why
-PREAMBLE_LUA = "\\usepackage{fontspec}\\setmainfont{DejaVu Serif}\n"  # has Greek; Latin Modern not
+# DejaVu Serif has Greek, Latin Modern has not; unicode-math for `$π$` (math kept as written)
+PREAMBLE_LUA = "\\usepackage{fontspec}\\setmainfont{DejaVu Serif}\\usepackage{unicode-math}\n"
 BIBTEX_DOC = """\\documentclass{{article}}
 {preamble}\\usepackage{{natbib}}
 \\begin{{document}}
@@ -75,7 +76,7 @@ TEX_ERROR = re.compile(r"^! .*$|Unicode character .*|Missing character: .*", re.
 # What each engine's document loads (a missing one would show as a TeX error, not a skip).
 PACKAGES = {
     "pdflatex": ["lmodern.sty", "natbib.sty", "biblatex.sty", "etoolbox.sty"],
-    "lualatex": ["fontspec.sty", "luaotfload.sty", "biblatex.sty", "etoolbox.sty"],
+    "lualatex": ["fontspec.sty", "unicode-math.sty", "luaotfload.sty", "biblatex.sty"],
 }
 
 
@@ -85,9 +86,9 @@ def tools(*names: str) -> None:
         if not absent:
             found = run(["kpsewhich", *PACKAGES[engine]], Path.cwd()).stdout.split()
             absent += [n for n in PACKAGES[engine] if not any(f.endswith(n) for f in found)]
-    if "lualatex" in names and not absent:
-        if run(["fc-list", "DejaVu Serif:style=Italic"], Path.cwd()).stdout == "":
-            absent.append("DejaVu Serif Italic (fonts-dejavu-extra)")
+    lualatex = "lualatex" in names and not absent
+    if lualatex and run(["fc-list", "DejaVu Serif:style=Italic"], Path.cwd()).stdout == "":
+        absent.append("DejaVu Serif Italic (fonts-dejavu-extra)")
     if absent:
         message = f"{', '.join(absent)} missing (Debian packages: see .ci/run)"
         if os.environ.get("CI"):
@@ -98,16 +99,19 @@ def tools(*names: str) -> None:
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=TIMEOUT,
+            command,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=TIMEOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"{command[0]} did not terminate within {TIMEOUT} s")
 
 
-def compile_bib(
-    bib: str, folder: Path, engine: str, backend: str, style: str = "plainnat"
-) -> str:
+def compile_bib(bib: str, folder: Path, engine: str, backend: str, style: str = "plainnat") -> str:
     """LaTeX, bibtex or biber, LaTeX; the .bbl, after checking the logs show no error."""
     folder.mkdir()
     preamble = PREAMBLE_LUA if engine == "lualatex" else PREAMBLE_PDF
@@ -169,7 +173,9 @@ def biber_items(bbl: str) -> dict[str, tuple[list[str], str]]:
         for block in re.findall(r"\{\{hash=[0-9a-f]+\}\{%(.*?)\}\}%", chunk, re.DOTALL):
             parts = dict(re.findall(r"^\s*(given|prefix|family|suffix)=(\{.*\}),?$", block, re.M))
             order = [parts[p][1:-1] for p in ("given", "prefix", "family") if p in parts]
-            name = " ".join(order).replace("\\bibnamedelima", " ").replace("\\bibnamedelimb", " ")
+            name = " ".join(order)
+            for delimiter in ("\\bibnamedelima", "\\bibnamedelimb", "\\bibnamedelimi"):
+                name = name.replace(delimiter, " ")
             if "suffix" in parts:
                 name += ", " + parts["suffix"][1:-1]
             names.append(_decoder_text(name))
@@ -232,7 +238,7 @@ HOSTILE_TITLES = [
     "T\u00dcLU 3: It\u00f4 Pok\u00e9LLMon PixArt-\u03a3 on the \u00c9LAN",
     "\\textsc{AIEV-Instruct} Written as Text",
     "I'm Thinking, Therefore I Diffuse: Plan B for mPLUG and LLaMA",
-    "Quotes \"here\" and $\\textit{Trans-LoRA}$ and $\\mathcal{O}(n \\log n)$",
+    'Quotes "here" and $\\textit{Trans-LoRA}$ and $\\mathcal{O}(n \\log n)$',
 ]
 HOSTILE_NAMES = [
     ["\u00cd\u00f1igo \u00cfvarsson", "J\u00fcrgen M\u00fcller", "Chen, Wei"],
@@ -282,7 +288,14 @@ def check_biber(papers: list[Paper], folder: Path, *, ascii: bool, engine: str) 
     for key, (names, title) in items.items():
         paper = by_key[key]
         assert_title(title, paper.title, cased=True)
-        assert names == [normal_name(name) for name in paper.authors], key
+        # biber splits `T.A.` into two initials, which biblatex prints `T. A.` (docs/formats.md)
+        assert [_initials(n) for n in names] == [
+            _initials(normal_name(name)) for name in paper.authors
+        ], key
+
+
+def _initials(name: str) -> str:
+    return re.sub(r"(?<=\b\w\.) (?=\w\.)", "", name)
 
 
 def test_hostile_entries_with_bibtex_and_pdflatex(tmp_path: Path) -> None:
@@ -326,25 +339,29 @@ def test_corpus_with_bibtex_and_pdflatex(tmp_path: Path, corpus_documents: Corpu
     check_bibtex(papers, tmp_path / "bibtex", ascii=True, style="unsrt")
 
 
+def biber_sample(corpus: Corpus) -> list[Paper]:
+    """Every corpus paper with a non-ASCII letter or math, and every 25th other one. All 5,488
+    overflow pdflatex's main memory under biblatex ("TeX capacity exceeded") and take biber
+    minutes; the bibtex, pandoc and citation-js tests read the whole corpus."""
+    sample = [
+        p
+        for index, p in enumerate(corpus_papers(corpus))
+        if index % 25 == 0 or "$" in p.title or not (p.title + "".join(p.authors)).isascii()
+    ]
+    assert 500 < len(sample) < 1500
+    return sample
+
+
 @pytest.mark.corpus
 def test_corpus_with_biber_and_pdflatex(tmp_path: Path, corpus_documents: Corpus) -> None:
     tools("pdflatex", "biber")
-    check_biber(corpus_papers(corpus_documents), tmp_path / "pdf", ascii=True, engine="pdflatex")
+    check_biber(biber_sample(corpus_documents), tmp_path / "pdf", ascii=True, engine="pdflatex")
 
 
 @pytest.mark.corpus
 def test_corpus_utf8_with_biber_and_lualatex(tmp_path: Path, corpus_documents: Corpus) -> None:
-    """Every corpus paper with a non-ASCII letter, and every 25th other one: lualatex takes
-    minutes over the whole corpus, and the ASCII papers are the pdflatex run's."""
     tools("lualatex", "biber")
-    papers = corpus_papers(corpus_documents)
-    sample = [
-        p
-        for index, p in enumerate(papers)
-        if index % 25 == 0 or not (p.title + "".join(p.authors)).isascii()
-    ]
-    assert 500 < len(sample) < 1500
-    check_biber(sample, tmp_path / "lua", ascii=False, engine="lualatex")
+    check_biber(biber_sample(corpus_documents), tmp_path / "lua", ascii=False, engine="lualatex")
 
 
 def accented_letters() -> list[str]:
@@ -382,8 +399,8 @@ def test_every_accented_letter_with_bibtex_and_pdflatex(tmp_path: Path) -> None:
 
 
 def test_every_single_accent_letter_with_biber(tmp_path: Path) -> None:
-    """biber decodes each one-accent letter to the letter itself (no dotless ı plus a combining
-    mark); it cannot decode two nested accents, which docs/formats.md says."""
+    """biber decodes each one-accent letter to the letter itself (no dotless i, U+0131, plus a
+    combining mark); it cannot decode two nested accents, which docs/formats.md says."""
     tools("lualatex", "biber")
     letters = [c for c in accented_letters() if len(unicodedata.normalize("NFD", c)) == 2]
     assert len(letters) > 250
@@ -397,14 +414,23 @@ def pandoc_entries(bib: str, folder: Path, suffix: str) -> dict[str, tuple[str, 
     (folder / "keep.csl").write_text(KEEP_CSL)
     (folder / "n.md").write_text('---\nnocite: "@*"\n---\n')
     done = run(
-        ["pandoc", "n.md", "--citeproc", f"--bibliography=refs.{suffix}", "--csl=keep.csl"]
-        + ["-t", "plain", "--wrap=none"],
+        [
+            "pandoc",
+            "n.md",
+            "--citeproc",
+            f"--bibliography=refs.{suffix}",
+            "--csl=keep.csl",
+            "-t",
+            "plain",
+            "--wrap=none",
+        ],
         folder,
     )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     entries = {}
     for line in done.stdout.split("@@ ")[1:]:
-        title, _, names = " ".join(line.split()).partition(" ||| ")
+        title, _, names = " ".join(line.split()).partition("|||")
+        title, names = title.strip(), names.strip()
         entries[title] = (title, names.split(" ;; ") if names else [])
     return entries
 
@@ -425,7 +451,7 @@ def pandoc_math(segments: list[str], folder: Path) -> dict[str, str]:
     return dict(zip(segments, shown, strict=True))
 
 
-SMART = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+SMART = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 # pandoc 2.17 drops the macros it does not know: `\textbar`, `\textbraceleft`/`right` (for
 # unbalanced braces) always, T1's `\DJ` `\dj` with `ascii` (docs/formats.md). The characters
 # are left out on both sides.
@@ -454,7 +480,12 @@ def check_pandoc(papers: list[Paper], folder: Path, *, ascii: bool, suffix: str)
     bib = digestkit.dumps(document(papers), "bibtex", ascii=ascii)
     drops = PANDOC_ASCII_DROPS if ascii else PANDOC_DROPS
     segments = sorted(
-        {s for p in papers for s in re.findall(r"\$[^$]*\$", p.title) if p.title.count("$") % 2 == 0}
+        {
+            s
+            for p in papers
+            for s in re.findall(r"\$[^$]*\$", p.title)
+            if p.title.count("$") % 2 == 0
+        }
     )
     math = pandoc_math(segments, folder) if segments else {}
     shown = pandoc_entries(bib, folder / f"run-{suffix}-{ascii}", suffix)
@@ -541,9 +572,7 @@ def check_citation_js(papers: list[Paper], *, ascii: bool) -> None:
         paper = by_key[key]
         want = _pandoc_view(paper.title, math)  # the same view: ligatures, math as shown
         assert _citation_js_text(title) == want, key
-        assert [_citation_js_text(n) for n in names] == [
-            normal_name(n) for n in paper.authors
-        ], key
+        assert [_citation_js_text(n) for n in names] == [normal_name(n) for n in paper.authors], key
 
 
 @pytest.mark.parametrize("ascii", [True, False], ids=["ascii", "utf8"])

@@ -1,8 +1,9 @@
 """`ascii=True`: non-ASCII characters as TeX that every common reader decodes to the same text.
 
 Accented Latin letters are built from their Unicode decomposition, one TeX accent per combining
-mark, on the plain letter: `{\\'i}`, not pylatexenc's `{\\'\\i}`, which biber decodes to a dotless
-ı plus a combining accent (pdflatex then stops at U+0301) and pandoc and Zotero read differently.
+mark, on the plain letter: `{\\'i}`, not pylatexenc's `{\\'\\i}`, which biber decodes to a
+dotless i (U+0131) plus a combining accent (pdflatex then stops at U+0301) and pandoc and Zotero
+read differently.
 pylatexenc supplies everything else (`{\\ss}`, `{\\L}`, symbols). A symbol pylatexenc writes as
 `\\ensuremath{...}` (Greek letters) becomes `$...$` in text, which LaTeX, biber, pandoc and
 citation-js all read as math; citation-js keeps `\\ensuremath` as text.
@@ -42,7 +43,8 @@ Piece = tuple[str, bool]  # (TeX, is math without its `$`)
 
 def _accented(char: str) -> str | None:
     """`{\\'i}` for í, `{\\v{c}}` for č: an ASCII letter and accents TeX and biber both know."""
-    base, *marks = unicodedata.normalize("NFD", char)
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
     if not marks or not _ASCII_LETTER.fullmatch(base) or any(m not in ACCENTS for m in marks):
         return None
     tex = base

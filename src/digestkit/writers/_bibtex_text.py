@@ -218,10 +218,11 @@ def escape_name(name: str, ascii: bool = False) -> str:
 
 
 def _hyphen_lower(text: str) -> bool:
-    """A hyphenated word with a part in lowercase (`Jee-weon`, `al-Hassan`): BibTeX splits names
-    at hyphens and would take that part for a "von" and print it with a space or a tie."""
+    """A hyphenated word BibTeX and citation-js split wrongly: BibTeX splits names at hyphens and
+    takes a lowercase part for a "von" (`Jee-weon`, `al-Hassan`) and drops an empty one (`-H.`);
+    citation-js moves a part that starts with an accented letter (`Charles-Étienne`)."""
     return "-" in text and any(
-        len(parts) > 1 and any(part[:1].islower() for part in parts)
+        len(parts) > 1 and any(not part[:1].isascii() or not part[:1].isupper() for part in parts)
         for parts in (word.split("-") for word in text.split())
     )
 
