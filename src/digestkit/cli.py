@@ -231,7 +231,9 @@ examples:
         "--ascii",
         action="store_true",
         default=None,
-        help="bibtex: write non-ASCII letters as TeX accents",
+        help="bibtex: write non-ASCII letters as TeX accents and Greek as $math$: for pdflatex "
+        "(with bibtex or biber; \\usepackage[T1]{fontenc}); the UTF-8 default suits lualatex/"
+        "xelatex with biber, pandoc and Zotero",
     )
     group.add_argument(
         "--protect",

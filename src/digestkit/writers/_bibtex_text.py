@@ -13,8 +13,8 @@ import re
 import unicodedata
 from typing import Literal
 
-from pylatexenc.latexencode import unicode_to_latex
-
+from . import _bibtex_ascii
+from ._bibtex_ascii import Piece
 from ._bibtex_math import unsafe_token
 
 Protect = Literal["words", "none", "title"]
@@ -30,11 +30,15 @@ _ESCAPES = {
     "^": r"\textasciicircum{}",
     "~": r"\textasciitilde{}",
     "$": r"\$",
+    # Raw `<` `>` `|` print as `¡` `¿` `—` in LaTeX's default OT1 encoding; inside math they stay.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
 }
 _TEXT = str.maketrans(_ESCAPES)
 # `\{` still counts as a brace for BibTeX's own parser: unbalanced braces need brace-free macros.
 _TEXT_UNBALANCED = str.maketrans({**_ESCAPES, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"})
-_SPECIAL = re.compile(r"[\\{}&%#_^~$]")
+_SPECIAL = re.compile(r"[\\{}&%#_^~$<>|]")
 
 _MATH_WORDS = re.compile(r"\s+|(?:\$[^$]*\$|[^\s$])+")
 _TEXT_WORDS = re.compile(r"\s+|\S+")
@@ -44,7 +48,7 @@ _PUNCTUATED = re.compile(r"([(\[\"']*)(.+?)([)\]\"'.,:;!?]*)", re.DOTALL)
 
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
-_PLAIN_NAME = re.compile(r"[^\\{}&%#_^~$,]*")  # nothing to escape or brace
+_PLAIN_NAME = re.compile(r"[^\\{}&%#_^~$<>|,]*")  # nothing to escape or brace
 _AND_OR_OTHERS = re.compile(r"(?<!\S)(?:[Aa][Nn][Dd]|others)(?!\S)")
 
 # Skipped when picking the key's title word (a short list: the key only needs to be readable).
@@ -86,22 +90,6 @@ def math_segments(title: str, raw_math: bool = False) -> list[str] | None:
     return segments
 
 
-def _to_ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    # braces-almost-all gives `{\"u}`, the form BibTeX's purify$ and case changes treat as one
-    # special character; characters without a LaTeX form (Hangul) are kept as they are.
-    return str(
-        unicode_to_latex(
-            text,
-            non_ascii_only=True,
-            replacement_latex_protection="braces-almost-all",
-            unknown_char_policy="keep",
-            unknown_char_warning=False,
-        )
-    )
-
-
 def _group(text: str) -> str:
     """Brace `text` as a case-protected group. A group whose first character is a backslash is a
     BibTeX "special character" whose letters still change case, so such content gets `{}` first."""
@@ -118,20 +106,26 @@ def _protect_word(word: str) -> str:
 
 
 def _needs_protection(word: str) -> bool:
-    """An uppercase letter after the first letter (`LLaMA`, `mPLUG`, `(SL`), or a digit among
-    letters (`Qwen2`, `3D`): the words a style's sentence-casing would damage. Bare numbers
-    have no case to protect."""
+    """An uppercase letter after the first letter (`LLaMA`, `mPLUG`, `(SL`), a digit among
+    letters (`Qwen2`, `3D`), or a lone capital other than the article `A` (the pronoun and
+    numeral `I`, `I'm`, `Plan B`): the words a style's sentence-casing would damage. Bare
+    numbers have no case to protect."""
     for index, char in enumerate(word):
         if char.isalpha():
             tail = word[index + 1 :]
-            return tail.lower() != tail or _DIGIT.search(word) is not None
+            if tail.lower() != tail or _DIGIT.search(word) is not None:
+                return True
+            return char.isupper() and char != "A" and not tail[:1].isalpha()
     return False
 
 
 def escape_title(
     title: str, protect: Protect = "words", ascii: bool = False, raw_math: bool = False
 ) -> str:
-    """The title as a BibTeX field value (without the outer braces)."""
+    """The title as a BibTeX field value (without the outer braces).
+
+    Math is braced too unless `protect="none"`: styles lowercase it like text (`$L_2$` would
+    print as `$l_2$`)."""
     math = math_segments(title, raw_math)
     outside = _MATH.sub("", title) if math else title
     table = _TEXT if braces_balanced(_braces_only(outside)) else _TEXT_UNBALANCED
@@ -139,17 +133,15 @@ def escape_title(
     parts = []
     for word in words:
         if word.isspace():
-            parts.append(_to_ascii(word) if ascii else word)  # NBSP becomes `~`
+            parts.append(_bibtex_ascii.text(word) if ascii else word)  # NBSP becomes `~`
             continue
-        text_only = _MATH.sub("", word) if math else word
-        escaped = _escape_word(word, table, math is not None)
-        if ascii:
-            escaped = _to_ascii(escaped)
-        parts.append(
-            _protect_word(escaped)
-            if protect == "words" and _needs_protection(text_only)
-            else escaped
-        )
+        # Math counts as a digit: a word joined to math is a name (`Synth$^2$`, `$\nabla^2$DFT`).
+        text_only = _MATH.sub("0", word) if math else word
+        pieces = _word_pieces(word, table, math is not None, ascii)
+        if protect == "words" and _needs_protection(text_only):
+            parts.append(_protect_word(_join(pieces, brace_math=False)))
+        else:
+            parts.append(_join(pieces, brace_math=protect == "words"))
     value = "".join(parts)
     return _group(value) if protect == "title" and value else value
 
@@ -158,39 +150,81 @@ def _braces_only(text: str) -> str:
     return "".join(c for c in text if c in "{}") if "{" in text or "}" in text else ""
 
 
-def _escape_word(word: str, table: dict[int, str], has_math: bool) -> str:
-    if not _SPECIAL.search(word):
-        return word
-    if not has_math or "$" not in word:
-        return word.translate(table)
-    pieces = []
+def _word_pieces(word: str, table: dict[int, str], has_math: bool, ascii: bool) -> list[Piece]:
+    """The word as TeX pieces: escaped text, and math (without its `$`): the title's own
+    segments verbatim, and with `ascii` the characters only math can write (Greek)."""
+    if not _SPECIAL.search(word) and (not ascii or word.isascii()):
+        return [(word, False)]
+    pieces: list[Piece] = []
+
+    def add_text(text: str) -> None:
+        escaped = text.translate(table) if _SPECIAL.search(text) else text
+        if ascii:
+            pieces.extend(_bibtex_ascii.text_pieces(escaped))
+        elif escaped:
+            pieces.append((escaped, False))
+
     last = 0
-    for match in _MATH.finditer(word):
-        pieces.append(word[last : match.start()].translate(table))
-        pieces.append(match.group())
+    for match in _MATH.finditer(word) if has_math and "$" in word else ():
+        add_text(word[last : match.start()])
+        segment = _bibtex_ascii.math(match.group()) if ascii else match.group()
+        pieces.append((segment[1:-1], True))
         last = match.end()
-    pieces.append(word[last:].translate(table))
-    return "".join(pieces)
+    add_text(word[last:])
+    return pieces
+
+
+def _join(pieces: list[Piece], brace_math: bool) -> str:
+    """The pieces as TeX; math in `$...$` (braced if `brace_math`), never two `$` in a row."""
+    out = []
+    previous_math = False
+    for tex, is_math in pieces:
+        if is_math:
+            if brace_math:
+                out.append("{$" + tex + "$}")
+            else:
+                out.append(("{}" if previous_math else "") + "$" + tex + "$")
+        else:
+            out.append(tex)
+        previous_math = is_math
+    return "".join(out)
 
 
 def escape_name(name: str, ascii: bool = False) -> str:
     """One author for a BibTeX `author` list: escaped, and braced where BibTeX would misread it
-    (a comma means "Last, First"; a standalone `and` or `others` is a separator)."""
+    (a comma means "Last, First"; a standalone `and` or `others` is a separator; BibTeX splits
+    names at hyphens too, so the `weon` of `Jee-weon Jung` would be a "von" part, printed
+    `Jee weon Jung` and cited as `weon Jung`: such a word is braced whole)."""
     if (
         _PLAIN_NAME.fullmatch(name)
         and not _AND_OR_OTHERS.search(name)
         and (not ascii or name.isascii())
+        and not _hyphen_lower(name)
     ):
         return name  # the common case
     table = _TEXT if braces_balanced(_braces_only(name)) else _TEXT_UNBALANCED
-    escaped = name.translate(table) if _SPECIAL.search(name) else name
-    if ascii:
-        escaped = _to_ascii(escaped)
+    words = []
+    for word in name.split(" "):
+        escaped = word.translate(table) if _SPECIAL.search(word) else word
+        if ascii:
+            escaped = _bibtex_ascii.text(escaped)
+        words.append(_group(escaped) if _hyphen_lower(word) else escaped)
+    escaped = " ".join(words)
     if "," in escaped:
         return _group(escaped)
     if _AND_OR_OTHERS.search(escaped):
         escaped = _AND_OR_OTHERS.sub(lambda m: "{" + m.group() + "}", escaped)
     return escaped
+
+
+def _hyphen_lower(text: str) -> bool:
+    """A hyphenated word BibTeX and citation-js split wrongly: BibTeX splits names at hyphens and
+    takes a lowercase part for a "von" (`Jee-weon`, `al-Hassan`) and drops an empty one (`-H.`);
+    citation-js moves a part that starts with an accented letter (`Charles-Étienne`)."""
+    return "-" in text and any(
+        len(parts) > 1 and any(not part[:1].isascii() or not part[:1].isupper() for part in parts)
+        for parts in (word.split("-") for word in text.split())
+    )
 
 
 def fold(text: str) -> str:
