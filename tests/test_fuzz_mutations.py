@@ -153,3 +153,15 @@ def test_a_media_url_no_media_can_hold_is_reported_not_raised(media: str) -> Non
     assert doc.papers[0].media is None
     assert ("DK112", 5) in {(d.code, d.line) for d in doc.diagnostics}
     assert mutations.check_bytes(text.encode())
+
+
+def test_undated_setext_digest_heading_stays_a_heading_in_canonical_output() -> None:
+    # atheris: `Daily Papers (2025-02-06\u0301)` underlined with `---` is a digest whose date
+    # cannot be read. Canonical output kept the heading line without its underline, so it read
+    # back as text and the digest was lost.
+    text = "Intro.\n\nDaily Papers (2025-02-06\u0301)\n---\n\n### [T](https://arxiv.org/abs/2502.00031)\n"
+    doc = digestkit.parse(text)
+    assert [d.date for d in doc.digests] == [None]
+    canonical = markdown.canonical(doc)
+    assert digestkit.parse(canonical) == doc
+    assert mutations.check_bytes(text.encode()) is not None
