@@ -57,10 +57,10 @@ def start_tags(page: str) -> list[Tag]:
             parser.tokenizer.tags = tags
             type(parser).reset(parser)
 
-        parser.reset = reset  # type: ignore[method-assign]
+        parser.reset = reset
         original(stream, *args, **kwargs)
 
-    parser._parse = parse  # type: ignore[method-assign]
+    parser._parse = parse
     parser.parse(page)
     return tags
 

@@ -438,12 +438,12 @@ def check_more_writers(doc: DigestDocument) -> None:
     back = read_daily_papers(entries, date="2000-01-01")
     if doc.errors or any(p.url is None for p in doc.papers):
         return
+
     def tidy(text: str) -> str:  # whitespace runs read back collapsed (docs/hf-json.md)
         return " ".join(text.split())
 
     assert [(p.title, p.url, p.votes, p.authors) for p in back.papers] == [
-        (tidy(p.title), p.url, p.votes, [tidy(a) for a in p.authors if tidy(a)])
-        for p in doc.papers
+        (tidy(p.title), p.url, p.votes, [tidy(a) for a in p.authors if tidy(a)]) for p in doc.papers
     ]
     if not losses:  # a video API JSON cannot hold (not .mp4) is a warned loss
         assert [p.media for p in back.papers] == [p.media for p in doc.papers]

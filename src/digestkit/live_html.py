@@ -141,9 +141,13 @@ class LiveHtml:
                     continue
             if fence is not None:  # inside fenced code: does this line close it?
                 close = _FENCE.fullmatch(content)
-                if close and close[1][0] == fence[0] and len(close[1]) >= len(fence):
-                    if not close[2].strip(" \t"):
-                        fence = None
+                if (
+                    close
+                    and close[1][0] == fence[0]
+                    and len(close[1]) >= len(fence)
+                    and not close[2].strip(" \t")
+                ):
+                    fence = None
                 previous_blank, previous_paragraph = blank, False
                 continue
             item, code = None, False
@@ -336,9 +340,6 @@ class _Backticks:
 
 
 # -- step 3: the HTML5 tokenizer ---------------------------------------------------------------
-_NAME = re.compile(r"[^\s/>]*+")
-_ATTR_NAME = re.compile(r"[\s/]*+([^\s/>][^\s/>=]*+)?")
-_VALUE = re.compile(r"\s*+=\s*+(?:\"([^\"]*+)\"?|'([^']*+)'?|([^\s>]*+))")
 _COMMENT_END = re.compile(r"--!?>")
 _BOGUS_END = re.compile(">")
 
@@ -390,7 +391,7 @@ def _tokenize(text: str, regions: list[tuple[int, int, str]]) -> Iterator[LiveTa
                     until = (re.compile(r"(?!)"), True)
                 yield tag
             elif following == "/":
-                _, position = _start_tag(text, lt + 1, stop)  # an end tag: read, not kept
+                _, position = _start_tag(text, lt, stop)  # an end tag: read, not kept
         if until is not None and until[0] is _BOGUS_END and kind == "block":
             until = None  # the renderer's next tag (`<p>`) ends it
 
@@ -401,22 +402,19 @@ def _letter(char: str) -> bool:
 
 def _start_tag(text: str, lt: int, stop: int) -> tuple[LiveTag, int]:
     """A start tag at `lt` as the HTML5 tokenizer reads it (within its region, which ends at
-    `stop`), and the offset after it."""
-    name = _NAME.match(text, lt + 1, stop)
-    assert name is not None
-    position = name.end()
+    `stop`), and the offset after it. One regex reads the whole tag; attributes are split only
+    when one could matter (`on...`, `srcdoc`)."""
+    match = _TAG.match(text, lt, stop)
+    assert match is not None
     attributes: list[tuple[str, str, int]] = []
-    while position < stop:
-        match = _ATTR_NAME.match(text, position, stop)
-        assert match is not None
-        if match[1] is None:
-            break  # at `>` or the end
-        position = match.end()
-        value = _VALUE.match(text, position, stop)
-        found = ""
-        if value is not None:
-            found = next((group for group in value.groups() if group is not None), "")
-            position = value.end()
-        attributes.append((match[1].lower(), found, match.start(1)))
-    close = text.find(">", position, stop)
-    return LiveTag(lt, name.group().lower(), attributes), close + 1 if close >= 0 else stop
+    if _MATTERS.search(text, match.start(2), match.end(2)):
+        for attribute in _ATTRIBUTE.finditer(text, match.start(2), match.end(2)):
+            value = next((group for group in attribute.groups()[1:] if group is not None), "")
+            attributes.append((attribute[1].lower(), value, attribute.start(1)))
+    return LiveTag(lt, match[1].lower(), attributes), match.end()
+
+
+_VALUE_TEXT = r"(?:\s*+=\s*+(?:\"([^\"]*+)\"?|'([^']*+)'?|([^\s>]*+)))?+"
+_ATTRIBUTE = re.compile(rf"[\s/]*+([^\s/>][^\s/>=]*+){_VALUE_TEXT}")
+_TAG = re.compile(rf"</?+([^\s/>]*+)((?:[\s/]*+[^\s/>][^\s/>=]*+{_VALUE_TEXT})*+)[\s/]*+>?")
+_MATTERS = re.compile(r"(?i)on|srcdoc")
