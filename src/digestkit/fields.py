@@ -54,7 +54,7 @@ def paper_heading(
             title, url = body[1:cut], body[cut + 2 : -1]
             if not _TEXT_SPECIAL.search(title) and not _URL_SPECIAL.search(url):
                 return Heading(title, url)
-    return _paper_url(_link(body, definitions))
+    return _link(body, definitions)
 
 
 def _atx_content(line: str) -> str:
@@ -271,7 +271,7 @@ def _media_url(url: str | None) -> str | None:
     return url if url and not _WHITESPACE.search(url) else None
 
 
-def _paper_url(heading: Heading | None) -> Heading | None:
+def paper_url(heading: Heading | None) -> Heading | None:
     """`heading` if a `Paper` can hold its URL (no whitespace, no `](`: `models.Url`)."""
     return heading if heading is None or _PAPER_URL.fullmatch(heading.url) else None
 
