@@ -6,6 +6,11 @@ mutations are digestkit's own line-level operators (delete, duplicate, swap, tru
 bytes, break links and HTML, ...), half are libFuzzer's byte-level ones.
 
     python fuzz/atheris_parse.py WORK_DIR SEED_DIR... [libFuzzer flags]
+    DIGESTKIT_FUZZ_TARGET=hf-json python fuzz/atheris_parse.py WORK_DIR HF_SEED_DIR... [flags]
+
+The default target is the Markdown reader and every writer (`check_bytes`, then the HTML and
+Hugging Face JSON writers: `check_more_writers`); `hf-json` fuzzes the Hugging Face JSON reader
+and the Markdown written from what it reads (`check_hf_json_bytes`).
 
 WORK_DIR receives the inputs libFuzzer finds interesting (it must be writable: never pass the
 shared corpus first); the SEED_DIRs (such as the digest corpus) are only read. fuzz/README.md
@@ -14,6 +19,7 @@ has the details.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -26,12 +32,15 @@ with atheris.instrument_imports(include=["digestkit"]):
     import digestkit.api
     import digestkit.build
     import digestkit.fields
+    import digestkit.hf_json
     import digestkit.labels
     import digestkit.paper_block
     import digestkit.scan
     import digestkit.source
     import digestkit.writers.bibtex
     import digestkit.writers.csv_format
+    import digestkit.writers.hf_json
+    import digestkit.writers.html
     import digestkit.writers.json_format
     import digestkit.writers.jsonl
     import digestkit.writers.markdown  # noqa: F401
@@ -39,10 +48,16 @@ with atheris.instrument_imports(include=["digestkit"]):
 from tests import mutations
 
 OPERATORS = sorted(mutations.OPERATORS)
+TARGET = os.environ.get("DIGESTKIT_FUZZ_TARGET", "markdown")
 
 
 def test_one_input(data: bytes) -> None:
-    mutations.check_bytes(data)
+    if TARGET == "hf-json":
+        mutations.check_hf_json_bytes(data)
+        return
+    doc = mutations.check_bytes(data)
+    if doc is not None:
+        mutations.check_more_writers(doc)
 
 
 def custom_mutator(data: bytes, max_size: int, seed: int) -> bytes:

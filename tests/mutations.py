@@ -372,6 +372,8 @@ def unreported_lines(doc: DigestDocument) -> list[int]:
                 line = index + 1
                 block = layout.heading + 1 if layout.heading is not None else 0
                 content = layout.source.content
+                if index == block and _SETEXT_UNDERLINE.fullmatch(content[index]):
+                    continue  # a setext heading's underline is part of the heading
                 if content[index].strip(" \t") and not reported(line, line, block, content):
                     missing.append(line)
         for paper in digest.papers:
@@ -388,6 +390,9 @@ def unreported_lines(doc: DigestDocument) -> list[int]:
                     ):
                         missing.append(index + 1)
     return missing
+
+
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 
 
 def layout_only(doc: DigestDocument) -> bool:
@@ -416,3 +421,71 @@ def check_writers(doc: DigestDocument, text: str) -> None:
     again = digestkit.parse(canonical)
     assert again == doc
     assert markdown.canonical(again) == canonical
+
+
+def check_more_writers(doc: DigestDocument) -> None:
+    """The writers `check_writers` leaves out, for the long fuzz sessions: the HTML page is
+    written, and every paper of an error-free document survives Hugging Face JSON (title, URL,
+    votes, authors, media; the summary is one abstract there)."""
+    import warnings
+
+    from digestkit.hf_json import read_daily_papers
+
+    assert digestkit.dumps(doc, "html").startswith("<!DOCTYPE html>")
+    with warnings.catch_warnings(record=True) as losses:
+        warnings.simplefilter("always")  # HfJsonLossWarning: what API JSON cannot hold
+        entries = digestkit.dumps(doc, "hf-json")
+    back = read_daily_papers(entries, date="2000-01-01")
+    if doc.errors or any(p.url is None for p in doc.papers):
+        return
+
+    def tidy(text: str) -> str:  # whitespace runs read back collapsed (docs/hf-json.md)
+        return " ".join(text.split())
+
+    assert [(p.title, p.url, p.votes, p.authors) for p in back.papers] == [
+        (tidy(p.title), p.url, p.votes, [tidy(a) for a in p.authors if tidy(a)]) for p in doc.papers
+    ]
+    if not losses:  # a video API JSON cannot hold (not .mp4) is a warned loss
+        assert [p.media for p in back.papers] == [p.media for p in doc.papers]
+
+
+def check_hf_json_bytes(data: bytes) -> DigestDocument | None:
+    """Hugging Face JSON, whatever its bytes: the reader raises only `DigestError` (DK001 for
+    bytes that are not text, DK003 for text that is not a JSON array), every diagnostic points
+    inside the file, and the Markdown written from what it read validates with no error the
+    reader did not already report (active content is the same finding on both sides)."""
+    from digestkit.hf_json import read_daily_papers
+
+    try:
+        doc = read_daily_papers(data, date="2000-01-01")
+    except DigestError as exc:
+        assert {d.code for d in exc.diagnostics} <= {"DK001", "DK003"}, exc
+        return None
+    # Lines end at `\n` only, as Python's `json` module counts them (a lone CR is whitespace).
+    lines = data.decode("utf-8-sig").split("\n")
+    for d in doc.diagnostics:
+        assert d.code in RULES, d
+        assert 1 <= d.line <= len(lines), (d, len(lines))
+        assert 1 <= d.col <= len(lines[d.line - 1]) + 1, d
+    markdown_errors_are_warranted(doc)
+    return doc
+
+
+SAME_FINDING = {"DK504": ("DK207",)}
+"""The Markdown reader's code for a Hugging Face reader's finding: an entry without a title."""
+
+
+def markdown_errors_are_warranted(doc: DigestDocument) -> None:
+    """Faithful and canonical Markdown of `doc` (a model not read from Markdown) read back with
+    only the errors its content warrants: the codes `doc` itself was given (active content,
+    lone surrogates), found again. The writer may refuse what no digest can hold (`FormatError`
+    for NUL or a lone surrogate), and must not write what then fails `validate`."""
+    own = {code for d in doc.errors for code in (d.code, *SAME_FINDING.get(d.code, ()))}
+    for mode in ("faithful", "canonical"):
+        try:
+            written = digestkit.dumps(doc, "markdown", mode=mode)
+        except digestkit.FormatError:
+            continue
+        again = digestkit.parse(written)
+        unwarranted = [d for d in again.errors if d.code not in own]
+        assert not unwarranted, (mode, unwarranted, written)

@@ -42,9 +42,28 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=os.environ.get("CI") == "true",  # CI runs are reproducible; local runs explore
 )
-settings.register_profile("digestkit-long", max_examples=2000, deadline=None)
-PROFILE = settings.get_profile(os.environ.get("DIGESTKIT_HYPOTHESIS_PROFILE", "digestkit"))
-"""Apply as a decorator; set DIGESTKIT_HYPOTHESIS_PROFILE=digestkit-long for a deeper search."""
+settings.register_profile(
+    "digestkit-long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+)
+_PROFILES = {"long": "digestkit-long", "default": "digestkit"}
+PROFILE = settings.get_profile(
+    _PROFILES.get(os.environ.get("DIGESTKIT_TEST_PROFILE", ""), "")
+    or os.environ.get("DIGESTKIT_HYPOTHESIS_PROFILE", "digestkit")
+)
+"""Apply as a decorator. `DIGESTKIT_TEST_PROFILE=long` (or the older
+`DIGESTKIT_HYPOTHESIS_PROFILE=digestkit-long`) searches 2,000 examples a test instead of 120
+(docs/contributing.md); CI (`CI=true`) keeps either derandomized."""
+
+
+def examples(share: float) -> settings:
+    """The profile with `share` of its examples (at least 10): for a test whose examples cost
+    seconds each, so the default run stays under 3 minutes; the long profile scales it too."""
+    return settings(PROFILE, max_examples=max(10, int(PROFILE.max_examples * share)))
+
 
 # Pieces that real digests contain and that parsers trip on.
 SPECIAL = (

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Media, Paper, SummaryItem
 
-from .strategies import PROFILE, documents
+from .strategies import documents, examples
 
 Corpus = dict[Path, DigestDocument]
 HEADER = [
@@ -152,7 +152,7 @@ def test_bad_csv_options(options: dict[str, Any]) -> None:
         digestkit.dumps(DigestDocument(), "csv", **options)
 
 
-@PROFILE
+@examples(0.5)
 @given(st.lists(documents(), max_size=3))
 def test_any_documents_read_back_from_csv(docs: list[DigestDocument]) -> None:
     rows = read_rows(digestkit.dumps(docs, "csv"))

@@ -121,3 +121,47 @@ def test_undated_heading_ending_in_cr_is_canonical_after_one_pass() -> None:
     once = markdown.canonical(digestkit.parse(text))
     assert markdown.canonical(digestkit.parse(once)) == once
     assert mutations.check_bytes(text.encode()) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "### [T]([x](y)https://arxiv.org/abs/2411.18203)",  # atheris: a `](` in the destination
+        "### [T](<a b>)",
+        "### [T](<a\\ b>)",
+        "### [T](<a](b>)",
+    ],
+)
+def test_a_heading_url_no_paper_can_hold_is_reported_not_raised(line: str) -> None:
+    # atheris found `### [Title]([x](y)https://...)`: CommonMark reads a link whose destination
+    # holds `](`, which `Paper.url` cannot hold, and the tolerant parse raised pydantic's
+    # ValidationError. Such a heading is no paper heading: it is reported (DK111).
+    doc = digestkit.parse(f"## Daily Papers (2024-11-29)\n\n{line}\n\nVote: 1\n")
+    assert doc.papers == []
+    assert "DK111" in {d.code for d in doc.diagnostics}
+    assert mutations.check_bytes(f"## Daily Papers (2024-11-29)\n\n{line}\n".encode())
+
+
+@pytest.mark.parametrize(
+    "media", ["![](<a b>)", "![](<>)", "[Watch Video](<a b>)", "[Watch Video](<>)", "[](<a b.mp4>)"]
+)
+def test_a_media_url_no_media_can_hold_is_reported_not_raised(media: str) -> None:
+    # Found with the same class: an angle-bracket destination may be empty or hold spaces,
+    # which `Media.url` cannot; the line is reported (DK112) instead of raising.
+    text = f"## Daily Papers (2024-11-29)\n\n### [T](https://arxiv.org/abs/2411.18203)\n\n{media}\n"
+    doc = digestkit.parse(text)
+    assert doc.papers[0].media is None
+    assert ("DK112", 5) in {(d.code, d.line) for d in doc.diagnostics}
+    assert mutations.check_bytes(text.encode())
+
+
+def test_undated_setext_digest_heading_stays_a_heading_in_canonical_output() -> None:
+    # atheris: `Daily Papers (2025-02-06\u0301)` underlined with `---` is a digest whose date
+    # cannot be read. Canonical output kept the heading line without its underline, so it read
+    # back as text and the digest was lost.
+    text = "Intro.\n\nDaily Papers (2025-02-06\u0301)\n---\n\n### [T](https://arxiv.org/abs/2502.00031)\n"
+    doc = digestkit.parse(text)
+    assert [d.date for d in doc.digests] == [None]
+    canonical = markdown.canonical(doc)
+    assert digestkit.parse(canonical) == doc
+    assert mutations.check_bytes(text.encode()) is not None

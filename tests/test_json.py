@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import digestkit
 from digestkit import DailyDigest, DigestDocument, DigestError, FormatError, Paper
 
-from .strategies import PROFILE, documents
+from .strategies import documents, examples
 
 Corpus = dict[Path, DigestDocument]
 PAPER_KEYS = ["title", "url", "media", "votes", "authors", "summary", "arxiv_id"]
@@ -242,7 +242,7 @@ def test_jsonl_takes_no_options() -> None:
         digestkit.dumps(DigestDocument(), "jsonl", indent=2)
 
 
-@PROFILE
+@examples(0.5)
 @given(st.lists(documents(), max_size=3))
 def test_any_documents_round_trip_through_json_and_jsonl(docs: list[DigestDocument]) -> None:
     text = digestkit.dumps(docs, "json")

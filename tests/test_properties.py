@@ -23,7 +23,7 @@ from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
 from digestkit.writers import markdown
 
 from .conftest import FIXTURES
-from .strategies import PROFILE, digest_like_text, documents, papers
+from .strategies import PROFILE, digest_like_text, documents, examples, papers
 
 FIELDS = ("title", "url", "media", "votes", "authors", "summary")
 
@@ -70,7 +70,7 @@ TRICKY = _doc(
 )
 
 
-@PROFILE
+@examples(0.5)
 @given(documents())
 @example(TRICKY)
 def test_canonical_markdown_round_trip(doc: DigestDocument) -> None:
@@ -83,7 +83,7 @@ def test_canonical_markdown_round_trip(doc: DigestDocument) -> None:
     assert markdown.canonical(again) == text
 
 
-@PROFILE
+@examples(0.5)
 @given(documents())
 @example(TRICKY)
 def test_faithful_markdown_of_parsed_text_is_byte_exact(doc: DigestDocument) -> None:
@@ -91,7 +91,7 @@ def test_faithful_markdown_of_parsed_text_is_byte_exact(doc: DigestDocument) -> 
     assert markdown.faithful(digestkit.parse(text)) == text
 
 
-@PROFILE
+@examples(0.5)
 @given(documents())
 @example(TRICKY)
 def test_json_round_trip(doc: DigestDocument) -> None:

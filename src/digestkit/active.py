@@ -23,6 +23,8 @@ import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from .live_html import RAW_TEXT, LiveHtml, LiveTag
+
 ACTIVE_ELEMENTS = frozenset(
     {"script", "object", "embed", "applet", "base", "form", "meta", "link", "style"}
     | {"frame", "frameset", "noscript", "template", "portal"}
@@ -102,22 +104,77 @@ def _escaped(text: str, offset: int) -> bool:
 
 
 def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
+    findings: list[Finding] = []
+    live = False  # whether some tag could be a DK220/DK221 error: then ask `live_html`
     # `str.find` jumps between the few `<` faster than the regex engine scans for them.
     start = text.find("<")
     while start >= 0:
         match = _TAG.match(text, start)
         start = text.find("<", match.end() if match else start + 1)
-        if match is None or code.inside(match.start()):
+        if match is None:
+            continue
+        live = live or _could_be_live(match)
+        if code.inside(match.start()):
             continue
         if blocks.inside(match.start()):
-            yield from _tag(text, match)  # raw HTML: the browser's tokenizer reads it all
+            findings += _tag(text, match)  # raw HTML: the browser's tokenizer reads it all
         elif not _escaped(text, match.start()):
             # Inline, a renderer passes on only a tag complete by CommonMark's grammar and
             # shows anything else (`a<b relation on sets, where b>c`) as text.
             # Declarations and autolinks (`<javascript:...>`) are judged as they are.
             inline = _INLINE_TAG.match(text, match.start())
             if inline is not None or not match["name"] or ":" in match["name"]:
-                yield from _tag(text, inline or match)
+                findings += _tag(text, inline or match)
+    findings = [f for f in findings if f.code not in _LIVE_CODES]
+    if live:
+        # Elements and handlers are errors only where a browser reads a tag: as the HTML5
+        # tokenizer reads what a CommonMark renderer passes on (`live_html`).
+        reader = LiveHtml(text, _block_kind, lambda body: _BLOCK_START.match(body) is not None)
+        for tag in reader.tags():
+            findings += _live_findings(tag)
+        findings.sort(key=lambda finding: finding.offset)
+    yield from findings
+
+
+_LIVE_CODES = frozenset({"DK220", "DK221"})
+
+
+def _could_be_live(match: re.Match[str]) -> bool:
+    """Whether the tag the cheap pattern found could be an active element or carry an event
+    handler or `srcdoc`, wherever it stands (code, escapes and context not considered)."""
+    if not match["name"]:
+        return False
+    if "<" in match.group()[1:]:
+        return True  # another tag may start inside this one (`a<b<script>`): ask
+    name = match["name"].lower()
+    if name in ACTIVE_ELEMENTS or name in RAW_TEXT:
+        return True
+    return any(
+        (attribute.startswith("on") and len(attribute) > 2) or attribute == "srcdoc"
+        for attribute in (found.lower() for found, _ in _ATTRIBUTE.findall(match["attrs"]))
+    )
+
+
+def _live_findings(tag: LiveTag) -> Iterator[Finding]:
+    """DK220 and DK221 of a tag a browser reads: one finding per code, with how many more."""
+    if tag.name in ACTIVE_ELEMENTS:
+        yield Finding("DK220", f"`<{tag.name}>` element in embedded HTML", tag.offset)
+    first: dict[str, tuple[int, str]] = {}
+    more: dict[str, int] = {}
+    for name, value, offset in tag.attributes:
+        problem = _attribute(name, value)
+        if problem is None or problem[0] not in _LIVE_CODES:
+            continue
+        code, message = problem
+        if code in first:
+            more[code] = more.get(code, 0) + 1
+        else:
+            first[code] = (offset, message)
+    for code, (offset, message) in first.items():
+        extra = more.get(code, 0)
+        if extra:
+            message += f" (and {extra:,} more in this tag)"
+        yield Finding(code, message, offset)
 
 
 def _tag(text: str, match: re.Match[str]) -> Iterator[Finding]:

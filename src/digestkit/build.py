@@ -144,8 +144,9 @@ class _Walk:
         self._close_region(n)
 
     def _heading(self, index: int) -> fields.Heading | None:
-        """The paper link of a `###` line, reference links resolved against the definitions."""
-        return fields.paper_heading(self.lines[index], self._definitions)
+        """The paper link of a `###` line, reference links resolved against the definitions;
+        None for a link whose URL no `Paper` can hold (reported, never a ValidationError)."""
+        return fields.paper_url(fields.paper_heading(self.lines[index], self._definitions))
 
     def _definitions(self) -> dict[str, str]:
         """Link reference definitions, read on the first reference-style heading (rare)."""

@@ -256,13 +256,27 @@ def _clean(names: list[str], *, careful: bool = False) -> list[str]:
 def image_url(line: str) -> str | None:
     """`![alt](url)` or `![alt](<url>)`."""
     match = IMAGE.fullmatch(line)
-    return read_destination(match["dest"]) if match else None
+    return _media_url(read_destination(match["dest"])) if match else None
 
 
 def empty_link_url(line: str) -> str | None:
     """`[](url)`: early runs linked the video with no text."""
     match = EMPTY_LINK.fullmatch(line)
-    return read_destination(match["dest"]) if match else None
+    return _media_url(read_destination(match["dest"])) if match else None
+
+
+def _media_url(url: str | None) -> str | None:
+    """`url` if a `Media` can hold it: not empty and without whitespace. `<a b>` and `<>` are
+    CommonMark destinations, but no media URL (the line is then reported, never a crash)."""
+    return url if url and not _WHITESPACE.search(url) else None
+
+
+def paper_url(heading: Heading | None) -> Heading | None:
+    """`heading` if a `Paper` can hold its URL (no whitespace, no `](`: `models.Url`)."""
+    return heading if heading is None or _PAPER_URL.fullmatch(heading.url) else None
+
+
+_PAPER_URL = re.compile(r"(?:[^\s\]]|\][^\s(])*\]?")
 
 
 def is_video_file(url: str) -> bool:
@@ -274,7 +288,7 @@ def watch_url(line: str) -> str | None:
     match = WATCH.fullmatch(line)
     if match is None:
         return None
-    return read_destination(match["dest"]) if match["dest"] else match["bare"]
+    return _media_url(read_destination(match["dest"])) if match["dest"] else match["bare"]
 
 
 def _html_parser() -> lxml_html.HTMLParser:

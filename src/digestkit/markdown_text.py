@@ -31,23 +31,25 @@ _PAIRED = "*_~"
 title with one `*` (`Beyond A*`) forms none, so these are escaped only when they repeat."""
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]*;)")
 """Anything shaped like a character reference (a superset of those CommonMark decodes)."""
-_WRITER_ESCAPE = re.compile(r"\\([<\[\]`])|&(?:#42|#95|#126|#92|amp);")
-_UNESCAPED = {"&#42;": "*", "&#95;": "_", "&#126;": "~", "&#92;": "\\", "&amp;": "&"}
+_WRITER_ESCAPE = re.compile(r"\\([<\[\]`])|&(?:#42|#95|#126|#92|amp|#13);")
+_UNESCAPED = {"&#42;": "*", "&#95;": "_", "&#126;": "~", "&#92;": "\\", "&amp;": "&", "&#13;": "\r"}
 
 
 def escape(text: str) -> str:
     """`text` as Markdown inline content that renders as `text` itself (one line: titles and
     names). `<`, `[`, `]` and backticks get a backslash; `*`, `_` and `~` when they repeat, an
     `&` that starts a character reference, and a backslash that would escape what follows it
-    (ASCII punctuation, or the end) become character references. `unescape` inverts it
-    exactly."""
+    (ASCII punctuation, or the end) become character references, as does a CR (a line ending).
+    `unescape` inverts it exactly."""
     paired = [char for char in _PAIRED if text.count(char) > 1]
     entity_at = {match.start() for match in _ENTITY.finditer(text)} if "&" in text else set()
-    if not (entity_at or paired or "\\" in text or _BACKSLASHED.intersection(text)):
+    if not (entity_at or paired or "\\" in text or "\r" in text or _BACKSLASHED.intersection(text)):
         return text
     out = []
     for index, char in enumerate(text):
-        if char in _BACKSLASHED:
+        if char == "\r":  # a line ending in Markdown: it would end the heading
+            out.append("&#13;")
+        elif char in _BACKSLASHED:
             out.append("\\" + char)
         elif char in paired or index in entity_at:
             out.append(_REFERENCES[char])

@@ -103,7 +103,10 @@ def digest_heading_line(digest: DailyDigest) -> str:
     layout = digest._layout
     if layout is not None and layout.heading is not None:
         # A `\r` left at the end (`\r\r\n` in the source) would read back as a CRLF ending.
-        return layout.source.content[layout.heading].rstrip("\r") + "\n"
+        line = layout.source.content[layout.heading].rstrip("\r")
+        if not line.lstrip(" ").startswith("#"):  # a setext heading: its underline is not kept
+            line = "## " + line.strip(" \t")
+        return line + "\n"
     return ""
 
 
