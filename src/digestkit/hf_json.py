@@ -23,6 +23,7 @@ from ._hf_entries import Entry, EntryStream, Where
 from ._json_text import LONE_SURROGATE, scrub
 from .active import find_active, script_scheme
 from .diagnostics import Diagnostic
+from .fields import VIDEO_EXTENSIONS
 from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
 
 ABS_URL = "https://arxiv.org/abs/{}"
@@ -60,14 +61,30 @@ def _tidy(text: str) -> str:
     return text if _is_tidy(text) else " ".join(text.split())
 
 
-def is_video_url(url: str) -> bool:
-    """The generator's rule: a media URL is a video when its path ends in `.mp4`. A URL that
-    `urlsplit` refuses (`//[`, `http://[x]/`) is judged by its text before `?` and `#`."""
+def _url_path(url: str) -> str:
+    """The lower-cased path of `url`. A URL that `urlsplit` refuses (`//[`, `http://[x]/`) is
+    judged by its text before `?` and `#`."""
     try:
         path = urlsplit(url).path
     except ValueError:
         path = url.split("#", 1)[0].split("?", 1)[0]
-    return path.lower().endswith(".mp4")
+    return path.lower()
+
+
+def is_video_url(url: str) -> bool:
+    """The generator's rule for `mediaUrls`: a URL is the paper's video when its path ends in
+    `.mp4`."""
+    return _url_path(url).endswith(".mp4")
+
+
+def names_video_file(url: str) -> bool:
+    """Whether the path of the one media URL (`thumbnail`, `mediaUrl`) names a video file
+    (`.mp4`, `.qt`, `.webm`, ...): the generator wrote such a URL as `![](url)`, which the
+    Markdown reader reads as the paper's video (DK122), so this reader does too."""
+    return _url_path(url).endswith(_VIDEO_ENDINGS)
+
+
+_VIDEO_ENDINGS = tuple(f".{extension}" for extension in VIDEO_EXTENSIONS)
 
 
 def day_of_file(path: str | None) -> dt.date | None:
@@ -467,7 +484,7 @@ class _Fields:
         if url is None:
             self.report("DK508", "no `thumbnail`, `mediaUrls` or `mediaUrl`")
             return None
-        return Media(kind="video" if is_video_url(url) else "image", url=url)
+        return Media(kind="video" if names_video_file(url) else "image", url=url)
 
     def summary(self, paper: dict[str, Any], entry: dict[str, Any]) -> list[SummaryItem]:
         abstract = self.text(paper, "summary", "paper.summary", lines=True) or self.text(
@@ -592,7 +609,12 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
     if abstract is not None:
         entry["summary"] = abstract
     media = paper.media
-    if media is not None and media.kind == "video":
+    if media is not None and media.kind == "video" and not is_video_url(media.url):
+        # `.qt`, `.webm`: the reader takes a video from `mediaUrls` only when it is `.mp4`
+        # (the generator's rule), and reads the thumbnail by its file name.
+        entry["thumbnail"] = media.url
+        entry["mediaUrls"] = inner["mediaUrls"] = [media.url]
+    elif media is not None and media.kind == "video":
         if arxiv_id:
             entry["thumbnail"] = THUMBNAIL_URL.format(arxiv_id)
         entry["mediaUrls"] = inner["mediaUrls"] = [media.url]
@@ -633,10 +655,10 @@ def _losses(document: DigestDocument) -> Iterator[str]:
             if not _is_tidy(paper.title) or not all(map(_is_tidy, paper.authors)):
                 count("whitespace runs in a title or author name read back as one space")
             media = paper.media
-            if media is not None and (media.kind == "video") != is_video_url(media.url):
+            if media is not None and (media.kind == "video") != names_video_file(media.url):
                 count(
-                    "a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
-                    "reads back as the other kind"
+                    "a video whose URL names no video file, or an image whose URL names one "
+                    "(`.mp4`, `.qt`, ...), reads back as the other kind"
                 )
     if document.preamble:
         yield "hf-json: the preamble (text before the first digest) is not written"

@@ -210,6 +210,9 @@ class PaperBlock:
             if url is None:
                 self.unplaced(index, "image without a usable URL")
                 return None, index + 1
+            if fields.is_video_file(url):  # the generator routed only `.mp4` to its template
+                self._warn("DK122", "video file in an image tag; read as the paper's video", index)
+                return {"kind": "video", "url": url}, index + 1
             return {"kind": "image", "url": url}, index + 1
         if kind == "emptylink":
             url = fields.empty_link_url(line)
