@@ -24,6 +24,7 @@ from ._json_text import LONE_SURROGATE, scrub
 from .active import find_active, script_scheme
 from .diagnostics import Diagnostic
 from .fields import VIDEO_EXTENSIONS
+from .markdown_text import escape_block, unescape_block
 from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
 
 ABS_URL = "https://arxiv.org/abs/{}"
@@ -493,7 +494,7 @@ class _Fields:
         if abstract is None:
             self.report("DK509", "no abstract (`paper.summary`)")
             return []
-        return [SummaryItem(text=abstract)]
+        return [SummaryItem(text=escape_block(abstract))]  # plain text as Markdown source
 
     def check_active(self, paper: Paper) -> None:
         """The Markdown reader's DK22x checks on what the Markdown would show: a script URL
@@ -505,7 +506,7 @@ class _Fields:
                 self.report("DK222", f"`{scheme}` URL as {name}")
         texts = [
             ("title", paper.title),
-            ("abstract", paper.summary[0].text if paper.summary else ""),
+            ("abstract", unescape_block(paper.summary[0].text) if paper.summary else ""),
         ]
         texts.append(("AI summary", paper.ai_summary or ""))
         for name, text in texts:
@@ -624,8 +625,15 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
 
 
 def _abstract(summary: Iterable[SummaryItem]) -> str | None:
-    """One unlabelled item is the abstract; bullets become `Label: text` lines."""
-    lines = [item.text if item.label is None else f"{item.label}: {item.text}" for item in summary]
+    """One unlabelled item is the abstract; bullets become `Label: text` lines. The items'
+    Markdown becomes the plain text it shows (escapes and references decoded), which the
+    reader escapes again."""
+    lines = [
+        unescape_block(item.text)
+        if item.label is None
+        else f"{item.label}: {unescape_block(item.text)}"
+        for item in summary
+    ]
     return "\n".join(lines) if lines else None
 
 
@@ -650,6 +658,11 @@ def _losses(document: DigestDocument) -> Iterator[str]:
         for paper in digest.papers:
             if len(paper.summary) > 1 or any(item.label for item in paper.summary):
                 count("summary bullets become one abstract of `Label: text` lines")
+            if any(escape_block(unescape_block(item.text)) != item.text for item in paper.summary):
+                count(
+                    "summary Markdown markup (`**bold**`, `<think>`, `a~b~c`) is written as "
+                    "plain text and reads back escaped"
+                )
             if any(not _is_tidy(item.text, lines=True) for item in paper.summary):
                 count("an abstract's whitespace runs and blank lines read back collapsed")
             if not _is_tidy(paper.title) or not all(map(_is_tidy, paper.authors)):
