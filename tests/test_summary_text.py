@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import digestkit
-from digestkit import DigestDocument
+from digestkit import DailyDigest, DigestDocument, Paper, SummaryItem
 from digestkit.hf_json import read_daily_papers
 from digestkit.markdown_text import escape_block, unescape_block
 from digestkit.writers._html_text import summary_markdown
 
-from .strategies import PROFILE, one_line
+from .strategies import PROFILE, author_names, one_line, titles
 
 _MD = MarkdownIt("commonmark").enable(["strikethrough", "table"])
 ISSUE_15 = [
@@ -245,3 +245,29 @@ def test_tildes_strike_through_as_on_github(text: str) -> None:
     and `~` beside emphasis (`a~*~*`) are left out: there cmark-gfm's delimiter matching has
     cases this rule does not copy."""
     _agree(text)
+
+
+# -- titles and names say the same on GitHub ---------------------------------------------------
+def _github_inline(pattern: str, rendered: str) -> str:
+    match = re.search(pattern, rendered, re.DOTALL)
+    assert match is not None, rendered
+    inner = _AUTOLINK.sub("", match[1])
+    assert "<" not in inner, rendered
+    return html.unescape(inner)
+
+
+@PROFILE
+@given(titles(), st.lists(author_names(), min_size=1, max_size=3))
+@example("6~12 and 3~4", ["A~B", "C~D"])  # one `~` each, two in the line: GitHub pairs them
+@example("x ~y~ | z", ["a*b", "c*d", "x_y_", "_z"])
+def test_titles_and_names_show_on_github_as_the_model_says(title: str, authors: list[str]) -> None:
+    """The writer's title and name escapes hold for GitHub's strikethrough and tables too."""
+    paper = Paper(title=title, url="https://arxiv.org/abs/2401.00001", authors=authors)
+    paper.summary = [SummaryItem(text="t")]
+    document = DigestDocument(digests=[DailyDigest(date=None, papers=[paper])])
+    markdown = digestkit.dumps(document, "markdown", mode="canonical")
+    rendered = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    assert _github_inline(r"<h3><a href=\"[^\"]*\">(.*?)</a></h3>", rendered) == title
+    joined = ", ".join(authors)
+    if "Authors: [" not in markdown:  # the comma form; the list form writes `repr` escapes
+        assert _github_inline(r"<p>Authors: (.*?)</p>", rendered) == joined
