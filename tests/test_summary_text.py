@@ -271,3 +271,32 @@ def test_titles_and_names_show_on_github_as_the_model_says(title: str, authors: 
     joined = ", ".join(authors)
     if "Authors: [" not in markdown:  # the comma form; the list form writes `repr` escapes
         assert _github_inline(r"<p>Authors: (.*?)</p>", rendered) == joined
+
+
+# -- validate says where GitHub shows summary Markdown otherwise (DK124, DK125) -----------------
+@pytest.mark.corpus
+def test_dk124_and_dk125_say_where_github_drops_a_tag_or_strikes_through(
+    corpus_documents: dict[Path, DigestDocument],
+) -> None:
+    """On every corpus item: DK125 exactly where cmark-gfm writes `<del>`, DK124 only where it
+    passes a raw tag on (which GitHub's sanitizer then drops unless it allows the element)."""
+    reported = {"DK124": 0, "DK125": 0}
+    for document in corpus_documents.values():
+        lines = {(d.code, d.line) for d in document.diagnostics}
+        for paper in document.papers:
+            assert paper.line is not None
+            bullet = paper.line - 1  # the item lines are the bullets after the heading
+            source = paper._layout.source.content  # type: ignore[union-attr]
+            starts = [i for i in range(bullet, len(source)) if source[i].startswith("- ")]
+            for item, start in zip(paper.summary, starts, strict=False):
+                github = cmarkgfm.github_flavored_markdown_to_html(
+                    item.text, options=Options.CMARK_OPT_UNSAFE
+                )
+                struck = ("DK125", start + 1) in lines
+                assert struck == ("<del>" in github), item.text
+                reported["DK125"] += struck
+                if ("DK124", start + 1) in lines:
+                    reported["DK124"] += 1
+                    raw = re.sub(r"</?(p|del|code|em|strong|a)\b[^>]*>", "", github)
+                    assert "<" in raw.replace("&lt;", ""), item.text
+    assert reported == {"DK124": 10, "DK125": 2}

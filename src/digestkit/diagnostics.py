@@ -59,6 +59,8 @@ RULES: dict[str, Rule] = {
         Rule("DK121", _W, "field line right after a summary line continues that line's text"),
         Rule("DK122", _W, "video file in an image tag `![](x.qt)`; read as the paper's video"),
         Rule("DK123", _W, "video linked with no text `[](x.mp4)`; read as the paper's video"),
+        Rule("DK124", _W, "HTML tag in a summary that GitHub leaves out (`<think>`)"),
+        Rule("DK125", _W, "`~` pair in a summary that GitHub strikes through (`6~12 ... 3~4`)"),
         Rule("DK201", _W, "paper has no thumbnail or video"),
         Rule("DK202", _W, "paper has no `Vote:` line"),
         Rule("DK203", _W, "paper has no authors"),

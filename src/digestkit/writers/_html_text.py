@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urljoin
@@ -18,6 +17,7 @@ from urllib.parse import urljoin
 import mistune
 
 from ..active import browser_url
+from ..summary_markup import strikethrough_close
 
 SITE = "https://huggingface.co/"
 """Relative media and paper URLs (`/avatars/x.svg`) come from Hugging Face pages (FORMAT.md)."""
@@ -139,65 +139,19 @@ def within_markdown_limits(text: str) -> bool:
 
 # -- GitHub's strikethrough -------------------------------------------------------------------
 # GitHub (cmark-gfm) strikes text through between runs of one or two `~` of the same length,
-# which open and close like emphasis (left- and right-flanking runs): `6~12개, 3~4개` strikes
-# `12개, 3` through. mistune's own plugin knows only `~~`, so this rule follows GitHub's; a test
-# checks it against cmark-gfm on every corpus item with a `~` and on generated text.
-_TILDES = re.compile(r"~+")
-
-
-def _punctuation(char: str) -> bool:
-    return bool(char) and unicodedata.category(char)[0] in "PS"
-
-
-def _flanking(src: str, start: int, end: int) -> tuple[bool, bool]:
-    """Whether the delimiter run `src[start:end]` is left- and right-flanking (CommonMark)."""
-    before, after = src[start - 1 : start] if start else "", src[end : end + 1]
-    left = (
-        bool(after)
-        and not after.isspace()
-        and (not _punctuation(after) or not before or before.isspace() or _punctuation(before))
-    )
-    right = (
-        bool(before)
-        and not before.isspace()
-        and (not _punctuation(before) or not after or after.isspace() or _punctuation(after))
-    )
-    return left, right
-
-
-def _escaped(src: str, at: int) -> bool:
-    """Whether `src[at]` follows an odd number of backslashes."""
-    count = 0
-    while at - count > 0 and src[at - count - 1] == "\\":
-        count += 1
-    return count % 2 == 1
-
-
+# which open and close like emphasis: `6~12개, 3~4개` strikes `12개, 3` through. mistune's own
+# plugin knows only `~~`, so this rule follows GitHub's (`summary_markup`); a test checks it
+# against cmark-gfm on every corpus item with a `~` and on generated text.
 def _parse_strikethrough(inline: Any, match: re.Match[str], state: Any) -> int | None:
-    src, size = state.src, len(match[0])
-    start = match.start()
-    if state.depth >= inline.max_nested_level or not _flanking(src, start, match.end())[0]:
+    if state.depth >= inline.max_nested_level:
         return None
-    if start and src[start - 1] == "~" and not _escaped(src, start - 1):
-        return None  # the end of a longer run
-    inner: list[int] = []  # openers after this one: a closer pairs with the nearest
-    for run in _TILDES.finditer(src, match.end()):
-        begin = run.start() + _escaped(src, run.start())  # `\~` is text, not a delimiter
-        length = run.end() - begin
-        if not length:
-            continue
-        left, right = _flanking(src, begin, run.end())
-        if right and (inner[-1] if inner else size) == length:
-            if inner:
-                inner.pop()
-                continue
-            content = state.copy()
-            content.src = src[match.end() : begin]
-            state.append_token({"type": "strikethrough", "children": inline.render(content)})
-            return run.end()
-        if left and not right:
-            inner.append(length)
-    return None
+    close = strikethrough_close(state.src, match.start(), match.end())
+    if close is None:
+        return None
+    content = state.copy()
+    content.src = state.src[match.end() : close[0]]
+    state.append_token({"type": "strikethrough", "children": inline.render(content)})
+    return close[1]
 
 
 def _strikethrough(md: mistune.Markdown) -> None:
