@@ -86,10 +86,12 @@ def struck_through(text: str) -> str | None:
 
 
 _RAW_TAG = re.compile(
-    r"<(/?)([A-Za-z][A-Za-z0-9-]*)"
-    r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*+)"  # possessive throughout: linear time on an unclosed tag
+    r"(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+(?:\s*+=\s*+(?:[^\s\"'=<>`]++|'[^']{0,500}+'|\"[^\"]{0,500}+\"))?+)*+"
+    r"\s*+/?>"
 )
-"""A raw inline HTML open or closing tag, as CommonMark reads one (`<think>`, `</UN>`)."""
+"""A raw inline HTML open or closing tag, as CommonMark reads one (`<think>`, `</UN>`); a quoted
+value is read up to 500 characters, so an unclosed quote costs no rescan of the text after it."""
 GITHUB_TAGS = frozenset(
     [
         "a",
