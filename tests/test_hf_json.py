@@ -26,6 +26,7 @@ from digestkit import (
 )
 from digestkit.diagnostics import RULES
 from digestkit.hf_json import looks_like_daily_papers, read_daily_papers, to_daily_papers
+from digestkit.markdown_text import escape_block, unescape_block
 
 from .conftest import FIXTURES, ROOT, required
 from .strategies import PROFILE, one_line
@@ -367,7 +368,14 @@ _hf_papers = st.builds(
         st.builds(
             Media,
             kind=st.just("video"),
-            url=st.sampled_from(["https://x.org/v.mp4", "https://x.org/V.MP4?x=1"]),
+            url=st.sampled_from(
+                [
+                    "https://x.org/v.mp4",
+                    "https://x.org/V.MP4?x=1",
+                    "/x/v.qt",
+                    "https://x.org/v.webm",
+                ]
+            ),
         ),
     ),
     votes=st.one_of(st.none(), st.integers(0, 10**18 - 1)),
@@ -375,7 +383,7 @@ _hf_papers = st.builds(
     summary=st.one_of(
         st.just([]),
         st.lists(_words, min_size=1, max_size=3).map(
-            lambda lines: [SummaryItem(text="\n".join(lines))]
+            lambda lines: [SummaryItem(text=escape_block("\n".join(lines)))]
         ),
     ),
 )
@@ -430,8 +438,10 @@ def test_corpus_papers_survive_hf_json(corpus_documents: dict[Path, DigestDocume
             ), path
             assert paper_back.authors == paper.authors, path
             assert paper_back.media == paper.media, path
-            texts = [item.text for item in paper.summary]
-            assert all(_tidy(text) in _tidy(paper_back.summary[0].text) for text in texts), path
+            # ... as the plain text it shows, escaped again as Markdown (`\\<think>`).
+            texts = [unescape_block(item.text) for item in paper.summary]
+            back_text = unescape_block(paper_back.summary[0].text)
+            assert all(_tidy(text) in _tidy(back_text) for text in texts), path
         papers += len(got)
     assert papers == 5488
 
@@ -623,6 +633,31 @@ def test_what_hf_json_cannot_hold_is_a_warning_when_writing(tmp_path: Path) -> N
     result = run("convert", source, "-o", tmp_path / "day.hf.json")
     assert result.returncode == 0
     assert err(result).startswith("digestkit: warning: hf-json: summary bullets become one")
+
+
+@pytest.mark.parametrize("url", ["https://x.org/a.qt", "https://x.org/b.WEBM?raw=1", "/c.mov"])
+def test_a_video_file_other_than_mp4_reads_back_as_the_video(url: str) -> None:
+    """`![](x.qt)` is the paper's video (DK122): written as the entry's thumbnail (the reader
+    takes only `.mp4` from `mediaUrls`, the generator's rule), it reads back as the video."""
+    video = Paper(
+        title="T", url="https://arxiv.org/abs/2501.00001", media=Media(kind="video", url=url)
+    )
+    document = DigestDocument(digests=[DailyDigest(date=dt.date(2025, 1, 2), papers=[video])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is lost
+        written = json.loads(digestkit.dumps(document, "hf-json"))
+    assert (written[0]["thumbnail"], written[0]["mediaUrls"]) == (url, [url])
+    assert read_daily_papers(written).papers[0].media == Media(kind="video", url=url)
+    # The generator's thumbnail rule: an API `mediaUrls` `.qt` is not taken as the video.
+    item = entry("2501.00002", "2025-01-02T00:00:00Z", upvotes=1, summary="S.")
+    item["paper"]["authors"] = [{"name": "A"}]
+    item["thumbnail"], item["mediaUrls"] = THUMBS + "2501.00002.png", [url]
+    assert read_daily_papers([item]).papers[0].media == Media(kind="image", url=item["thumbnail"])
+    # An image whose URL names a video file cannot be told apart from that video: said so.
+    picture = video.model_copy(update={"media": Media(kind="image", url=url)})
+    document.digests[0].papers = [picture]
+    with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="reads back as the other kind"):
+        digestkit.dumps(document, "hf-json")
 
 
 # -- near misses -------------------------------------------------------------------------------

@@ -219,13 +219,24 @@ CASES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
                 [("DK223", 11, 3), ("DK223", 11, 16)],
             ),
             ("a plain doctype declares nothing", "<!doctype html>", []),
-            ("prose with a colon", "Training data: 1M pairs; see <think> tags", []),
+            # Not active, but GitHub leaves the tag out (DK124).
+            ("prose with a colon", "Training data: 1M pairs; see <think> tags", [("DK124", 11, 1)]),
         ]
     ],
     (
         "script URL in the heading and a bare video link",
         join(HEAD, ["### [T](javascript:alert(1))", "[Watch Video]data:x"], PAPER_1[4:]),
         [("DK208", 3, 1), ("DK222", 3, 9), ("DK222", 4, 1)],
+    ),
+    (
+        "summary Markdown GitHub shows otherwise: a tag it drops, tildes it strikes through",
+        join(
+            HEAD,
+            paper(1)[:8],
+            ["- 제안자(<proposer>) `<code>` \\<kept> <sub>2</sub>", "- 6~12개, 3\\~4개, 5~6개"],
+            ["  and 3~4개", "- `a~b~c` ~ alone ~"],
+        ),
+        [("DK124", 11, 1), ("DK125", 12, 1)],
     ),
 ]
 

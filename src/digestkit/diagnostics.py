@@ -48,7 +48,7 @@ RULES: dict[str, Rule] = {
         Rule("DK111", _E, "`###` heading is not a `### [Title](url)` paper link", layout_only=True),
         Rule("DK112", _W, "text the parser could not place", layout_only=True),
         Rule("DK113", _W, "duplicate paper: the same URL appears earlier in the document"),
-        # The block-aware reader: what CommonMark's block structure hides (DK114-DK121, DK123)
+        # The block-aware reader: what CommonMark's block structure hides (DK114-DK123)
         Rule("DK114", _W, "`###` paper heading inside a code block is not a paper"),
         Rule("DK115", _W, "`###` paper heading inside an HTML block or comment is not a paper"),
         Rule("DK116", _W, "`###` paper heading indented 4+ columns is code, not a paper"),
@@ -57,7 +57,10 @@ RULES: dict[str, Rule] = {
         Rule("DK119", _W, "`Vote:`, `Authors:` or media line inside code, HTML or a quote: unread"),
         Rule("DK120", _W, "code fence or HTML block never closed: it runs to the end of the text"),
         Rule("DK121", _W, "field line right after a summary line continues that line's text"),
+        Rule("DK122", _W, "video file in an image tag `![](x.qt)`; read as the paper's video"),
         Rule("DK123", _W, "video linked with no text `[](x.mp4)`; read as the paper's video"),
+        Rule("DK124", _W, "HTML tag in a summary that GitHub leaves out (`<think>`)"),
+        Rule("DK125", _W, "`~` pair in a summary that GitHub strikes through (`6~12 ... 3~4`)"),
         Rule("DK201", _W, "paper has no thumbnail or video"),
         Rule("DK202", _W, "paper has no `Vote:` line"),
         Rule("DK203", _W, "paper has no authors"),

@@ -23,6 +23,8 @@ from ._hf_entries import Entry, EntryStream, Where
 from ._json_text import LONE_SURROGATE, scrub
 from .active import find_active, script_scheme
 from .diagnostics import Diagnostic
+from .fields import VIDEO_EXTENSIONS
+from .markdown_text import escape_block, unescape_block
 from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
 
 ABS_URL = "https://arxiv.org/abs/{}"
@@ -60,14 +62,30 @@ def _tidy(text: str) -> str:
     return text if _is_tidy(text) else " ".join(text.split())
 
 
-def is_video_url(url: str) -> bool:
-    """The generator's rule: a media URL is a video when its path ends in `.mp4`. A URL that
-    `urlsplit` refuses (`//[`, `http://[x]/`) is judged by its text before `?` and `#`."""
+def _url_path(url: str) -> str:
+    """The lower-cased path of `url`. A URL that `urlsplit` refuses (`//[`, `http://[x]/`) is
+    judged by its text before `?` and `#`."""
     try:
         path = urlsplit(url).path
     except ValueError:
         path = url.split("#", 1)[0].split("?", 1)[0]
-    return path.lower().endswith(".mp4")
+    return path.lower()
+
+
+def is_video_url(url: str) -> bool:
+    """The generator's rule for `mediaUrls`: a URL is the paper's video when its path ends in
+    `.mp4`."""
+    return _url_path(url).endswith(".mp4")
+
+
+def names_video_file(url: str) -> bool:
+    """Whether the path of the one media URL (`thumbnail`, `mediaUrl`) names a video file
+    (`.mp4`, `.qt`, `.webm`, ...): the generator wrote such a URL as `![](url)`, which the
+    Markdown reader reads as the paper's video (DK122), so this reader does too."""
+    return _url_path(url).endswith(_VIDEO_ENDINGS)
+
+
+_VIDEO_ENDINGS = tuple(f".{extension}" for extension in VIDEO_EXTENSIONS)
 
 
 def day_of_file(path: str | None) -> dt.date | None:
@@ -467,7 +485,7 @@ class _Fields:
         if url is None:
             self.report("DK508", "no `thumbnail`, `mediaUrls` or `mediaUrl`")
             return None
-        return Media(kind="video" if is_video_url(url) else "image", url=url)
+        return Media(kind="video" if names_video_file(url) else "image", url=url)
 
     def summary(self, paper: dict[str, Any], entry: dict[str, Any]) -> list[SummaryItem]:
         abstract = self.text(paper, "summary", "paper.summary", lines=True) or self.text(
@@ -476,7 +494,7 @@ class _Fields:
         if abstract is None:
             self.report("DK509", "no abstract (`paper.summary`)")
             return []
-        return [SummaryItem(text=abstract)]
+        return [SummaryItem(text=escape_block(abstract))]  # plain text as Markdown source
 
     def check_active(self, paper: Paper) -> None:
         """The Markdown reader's DK22x checks on what the Markdown would show: a script URL
@@ -488,7 +506,7 @@ class _Fields:
                 self.report("DK222", f"`{scheme}` URL as {name}")
         texts = [
             ("title", paper.title),
-            ("abstract", paper.summary[0].text if paper.summary else ""),
+            ("abstract", unescape_block(paper.summary[0].text) if paper.summary else ""),
         ]
         texts.append(("AI summary", paper.ai_summary or ""))
         for name, text in texts:
@@ -597,7 +615,12 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
     if abstract is not None:
         entry["summary"] = abstract
     media = paper.media
-    if media is not None and media.kind == "video":
+    if media is not None and media.kind == "video" and not is_video_url(media.url):
+        # `.qt`, `.webm`: the reader takes a video from `mediaUrls` only when it is `.mp4`
+        # (the generator's rule), and reads the thumbnail by its file name.
+        entry["thumbnail"] = media.url
+        entry["mediaUrls"] = inner["mediaUrls"] = [media.url]
+    elif media is not None and media.kind == "video":
         if arxiv_id:
             entry["thumbnail"] = THUMBNAIL_URL.format(arxiv_id)
         entry["mediaUrls"] = inner["mediaUrls"] = [media.url]
@@ -607,8 +630,15 @@ def _entry(paper: Paper, date: dt.date | None) -> dict[str, Any]:
 
 
 def _abstract(summary: Iterable[SummaryItem]) -> str | None:
-    """One unlabelled item is the abstract; bullets become `Label: text` lines."""
-    lines = [item.text if item.label is None else f"{item.label}: {item.text}" for item in summary]
+    """One unlabelled item is the abstract; bullets become `Label: text` lines. The items'
+    Markdown becomes the plain text it shows (escapes and references decoded), which the
+    reader escapes again."""
+    lines = [
+        unescape_block(item.text)
+        if item.label is None
+        else f"{item.label}: {unescape_block(item.text)}"
+        for item in summary
+    ]
     return "\n".join(lines) if lines else None
 
 
@@ -633,15 +663,20 @@ def _losses(document: DigestDocument) -> Iterator[str]:
         for paper in digest.papers:
             if len(paper.summary) > 1 or any(item.label for item in paper.summary):
                 count("summary bullets become one abstract of `Label: text` lines")
+            if any(escape_block(unescape_block(item.text)) != item.text for item in paper.summary):
+                count(
+                    "summary Markdown markup (`**bold**`, `<think>`, `a~b~c`) is written as "
+                    "plain text and reads back escaped"
+                )
             if any(not _is_tidy(item.text, lines=True) for item in paper.summary):
                 count("an abstract's whitespace runs and blank lines read back collapsed")
             if not _is_tidy(paper.title) or not all(map(_is_tidy, paper.authors)):
                 count("whitespace runs in a title or author name read back as one space")
             media = paper.media
-            if media is not None and (media.kind == "video") != is_video_url(media.url):
+            if media is not None and (media.kind == "video") != names_video_file(media.url):
                 count(
-                    "a media URL not ending `.mp4` as a video, or ending `.mp4` as an image, "
-                    "reads back as the other kind"
+                    "a video whose URL names no video file, or an image whose URL names one "
+                    "(`.mp4`, `.qt`, ...), reads back as the other kind"
                 )
     if document.preamble:
         yield "hf-json: the preamble (text before the first digest) is not written"

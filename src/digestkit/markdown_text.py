@@ -74,6 +74,85 @@ def _unescape_one(match: re.Match[str]) -> str:
     return match[1] or _UNESCAPED[match[0]]
 
 
+# -- summary text: plain text as Markdown source --------------------------------------------
+_BLOCK_BACKSLASHED = frozenset("`*[]<~|$")
+"""Escaped wherever they occur in summary text: they open code spans, emphasis, links, HTML
+and autolinks, GitHub's strikethrough (one `~` or two), table cells and GitHub's `$` math."""
+_LINE_START = re.compile(r"(?:^|(?<=\n))(?:[#>+=\-]|[0-9]{1,9}[.)])")
+"""What opens a heading, quote, list, thematic break or setext underline at a line start."""
+_BLOCK_ESCAPE = re.compile(r"[`*\[\]<~|$_&\\]")
+
+
+def escape_block(text: str) -> str:
+    r"""Plain text (Hugging Face's abstract) as summary Markdown that CommonMark, with GitHub's
+    extensions, shows as exactly that text: a backslash before every `<`, `[`, `]`, backtick,
+    `*`, `~`, `|` and `$`; before `_` unless it sits between letters or digits (`snake_case`
+    forms no emphasis); before an `&` that starts a character reference; before a backslash
+    that would escape what follows it; and before what opens a block at a line start (`#`,
+    `>`, `-`, `+`, `=`, the `.` or `)` of `1.`). Each line is kept as it is: text with
+    whitespace at a line's ends, or blank lines, reads back without them, as Markdown drops
+    them. `unescape_block` inverts it exactly."""
+    marked = {m.end() - 1 for m in _LINE_START.finditer(text)} if _may_open_block(text) else set()
+    if not marked and not _BLOCK_ESCAPE.search(text):
+        return text
+    entity_at = {match.start() for match in _ENTITY.finditer(text)} if "&" in text else set()
+    out = []
+    last = len(text) - 1
+    for index, char in enumerate(text):
+        if index in marked or char in _BLOCK_BACKSLASHED or index in entity_at:
+            out.append("\\" + char)
+        elif char == "_":
+            between = 0 < index < last and text[index - 1].isalnum() and text[index + 1].isalnum()
+            out.append("_" if between else "\\_")
+        elif char == "\\":
+            after = text[index + 1 : index + 2]
+            escapes = not after or after == "\n" or after in _ASCII_PUNCTUATION
+            out.append("\\\\" if escapes else "\\")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _may_open_block(text: str) -> bool:
+    return text[:1] in _BLOCK_OPENERS or ("\n" in text and _LINE_START.search(text) is not None)
+
+
+_BLOCK_OPENERS = frozenset("#>+=-0123456789")
+
+
+_CODE_ESCAPE_OR_REFERENCE = re.compile(
+    r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]*);|(`+)"
+)
+
+
+def unescape_block(markdown: str) -> str:
+    """Summary Markdown as the plain text it shows, as far as escapes go: backslash escapes of
+    punctuation and character references decoded, code spans kept as written (CommonMark
+    decodes nothing inside them). The inverse of `escape_block`; other markup (`**bold**`)
+    is left as it is."""
+    if "\\" not in markdown and "&" not in markdown:
+        return markdown
+    out = []
+    position = 0
+    for match in _CODE_ESCAPE_OR_REFERENCE.finditer(markdown):
+        if match.start() < position:
+            continue  # inside a code span already copied
+        out.append(markdown[position : match.start()])
+        position = match.end()
+        ticks = match[3]
+        if ticks is None:
+            out.append(_decode(match))
+            continue
+        close = re.compile(rf"(?<!`){ticks}(?!`)").search(markdown, position)
+        if close is None:  # a lone run of backticks is text
+            out.append(ticks)
+        else:
+            out.append(markdown[match.start() : close.end()])
+            position = close.end()
+    out.append(markdown[position:])
+    return "".join(out)
+
+
 # -- link destinations ---------------------------------------------------------------------
 _PLAIN_URL = re.compile(r"[^<>\\\x00-\x20\x7f]*")
 

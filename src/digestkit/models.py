@@ -23,6 +23,7 @@ from pydantic import (
 
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout
+from .markdown_text import escape_block
 
 T = TypeVar("T")
 
@@ -142,10 +143,19 @@ class SummaryItem(DigestModel):
 
     label: Label | None = Field(default=None, description="The bold lead-in, or None.")
     text: str = Field(
-        description="The item's Markdown without marker and label; continuation lines included. "
-        "As parsed it never starts with whitespace nor ends with a newline (Markdown drops "
-        "both, so text built with them reads back without them)."
+        description="The item's Markdown source without marker and label; continuation lines "
+        "included. Writers write it as it is (`<think>` is HTML, `6~12 ... 3~4` strikes "
+        "through on GitHub); plain text becomes Markdown with `SummaryItem.from_text`. As "
+        "parsed it never starts with whitespace nor ends with a newline (Markdown drops both, "
+        "so text built with them reads back without them)."
     )
+
+    @classmethod
+    def from_text(cls, text: str, label: str | None = None) -> SummaryItem:
+        """An item that shows plain `text` exactly (on GitHub too): `<`, `~`, `*`, entities,
+        backslashes and line-start markers escaped, as the Hugging Face reader escapes an
+        abstract (`markdown_text.escape_block`)."""
+        return cls(label=label, text=escape_block(text))
 
 
 class Paper(DigestModel):

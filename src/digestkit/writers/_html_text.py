@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import mistune
 
 from ..active import browser_url
+from ..summary_markup import strikethrough_close
 
 SITE = "https://huggingface.co/"
 """Relative media and paper URLs (`/avatars/x.svg`) come from Hugging Face pages (FORMAT.md)."""
@@ -136,6 +137,32 @@ def within_markdown_limits(text: str) -> bool:
     return len(text) <= MARKDOWN_LIMIT and len(_MARKUP.findall(text)) <= MARKUP_LIMIT
 
 
+# -- GitHub's strikethrough -------------------------------------------------------------------
+# GitHub (cmark-gfm) strikes text through between runs of one or two `~` of the same length,
+# which open and close like emphasis: `6~12개, 3~4개` strikes `12개, 3` through. mistune's own
+# plugin knows only `~~`, so this rule follows GitHub's (`summary_markup`); a test checks it
+# against cmark-gfm on every corpus item with a `~` and on generated text.
+def _parse_strikethrough(inline: Any, match: re.Match[str], state: Any) -> int | None:
+    if state.depth >= inline.max_nested_level:
+        return None
+    close = strikethrough_close(state.src, match.start(), match.end())
+    if close is None:
+        return None
+    content = state.copy()
+    content.src = state.src[match.end() : close[0]]
+    state.append_token({"type": "strikethrough", "children": inline.render(content)})
+    return close[1]
+
+
+def _strikethrough(md: mistune.Markdown) -> None:
+    md.inline.register("strikethrough", r"~~?(?!~)", _parse_strikethrough, before="link")
+    if md.renderer is not None:
+        md.renderer.register("strikethrough", lambda renderer, text: f"<del>{text}</del>")
+
+
 def summary_markdown() -> Callable[[str], str]:
     """A fresh Markdown-to-HTML converter for summary items (built once per writer call)."""
-    return cast(Callable[[str], str], mistune.create_markdown(renderer=SummaryRenderer()))
+    return cast(
+        Callable[[str], str],
+        mistune.create_markdown(renderer=SummaryRenderer(), plugins=[_strikethrough]),
+    )
