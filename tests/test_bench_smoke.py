@@ -22,6 +22,7 @@ SECTIONS = (
     "3. CLI start-up",
     "4. Streaming memory",
     "5. hf-json read",
+    "6. Model memory",
     "Summary:",
 )
 WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
@@ -50,7 +51,7 @@ def test_quick_run_prints_every_section(corpus: list[Path]) -> None:
     for label in WRITERS:
         assert any(line.strip().startswith(label) for line in writers.splitlines()), label
     summary = [line for line in out[out.find("Summary:") :].splitlines()[3:] if line.strip()]
-    assert len(summary) == 8  # two targets per timed section
+    assert len(summary) == 10  # two targets per section but the writers
     assert all(line.split()[-1] in VERDICTS for line in summary), summary
 
 
@@ -67,7 +68,7 @@ def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
     assert set(report["writers"]) == set(WRITERS)
     assert all(report["writers"][label]["available"] is True for label in WRITERS)
     checks = report["summary"]["checks"]
-    assert len(checks) == 8
+    assert len(checks) == 10
     hf = report["hf_json"]
     assert hf["entries"] > 0 and hf["mb_per_s"] > 0 and hf["validate"]["bytes_per_byte"] > 0
     assert {check["verdict"] for check in checks} <= VERDICTS
