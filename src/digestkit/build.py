@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
 from .models import DigestDocument, Paper, arxiv_id_from_url, share_fields_set
-from .paper_block import PaperBlock
+from .paper_block import PaperBlock, codes
 from .scan import classify
 from .source import Source
 
@@ -44,6 +44,7 @@ class _Walk:
         self.source = source
         self.lines = source.content  # without a CRLF file's `\r`
         self.kinds, self.notes = classify(source.content)
+        self.codes = codes(self.kinds)
         self.report: list[Diagnostic] = []
         self.digests: list[_Digest] = []
         self.preamble_stop: int | None = None
@@ -98,7 +99,7 @@ class _Walk:
         else:
             self._close_region(index)
         self.paper = PaperBlock(
-            self.lines, self.kinds, index, heading, self.report, self.source.path
+            self.lines, self.kinds, index, heading, self.report, self.source.path, self.codes
         )
         self.region = "paper"
 
@@ -227,8 +228,10 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
     except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
         _replace_surrogates(walk, block)
         paper = Paper.model_validate(values)
-    share_fields_set(paper)
-    paper._layout = PaperLayout.of(walk.source, block.chunks, freeze(paper), walk.spans)
+    share_fields_set(paper, items=bool(block.odd))
+    spans = block.spans()
+    spans = walk.spans.setdefault(spans, spans)
+    paper._layout = PaperLayout(walk.source, block.start, spans, freeze(paper))
     url, index, path = paper.url, block.start, walk.source.path
     if url in first_seen:
         walk.link_report.append(
@@ -254,7 +257,7 @@ def _replace_surrogates(walk: _Walk, block: PaperBlock) -> None:
             continue
         block.values[key] = fixed
         role = _FIELD_ROLE.get(key, "summary")
-        line = next((chunk[1] for chunk in block.chunks if chunk[0] == role), block.start)
+        line = block.start + next((a for r, a, _ in block.spans() if r == role), 0)
         walk.diag("DK224", f"lone surrogate in the {key} value; replaced with U+FFFD", line)
 
 
