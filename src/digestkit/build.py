@@ -19,7 +19,7 @@ from .active import find_active
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
-from .models import DigestDocument, Paper, arxiv_id_from_url, share_fields_set
+from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
 from .paper_block import PaperBlock, codes
 from .scan import classify
 from .source import Source
@@ -223,12 +223,14 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
     so no block outlives its paper: the parse's peak memory holds papers, not blocks."""
     first_seen = walk.first_seen
     values = block.close()
-    try:
-        paper = Paper.model_validate(values)
-    except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
-        _replace_surrogates(walk, block)
-        paper = Paper.model_validate(values)
-    share_fields_set(paper, items=bool(block.odd))
+    paper = None if block.odd else parsed_paper(values)
+    if paper is None:
+        try:
+            paper = Paper.model_validate(values)
+        except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
+            _replace_surrogates(walk, block)
+            paper = Paper.model_validate(values)
+        share_fields_set(paper, items=bool(block.odd))
     spans = block.spans()
     spans = walk.spans.setdefault(spans, spans)
     paper._layout = PaperLayout(walk.source, block.start, spans, freeze(paper))
