@@ -215,6 +215,7 @@ def _build(source: Source) -> DigestDocument:
     return document
 
 
+_SET_LAYOUT = Paper._layout.__set__  # the descriptor itself: no `__setattr__` dispatch
 _FIELD_ROLE = {"title": "heading", "url": "heading", "media": "media", "authors": "authors"}
 
 
@@ -233,7 +234,7 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
         share_fields_set(paper, items=bool(block.odd))
     spans = block.spans()
     spans = walk.spans.setdefault(spans, spans)
-    paper._layout = PaperLayout(walk.source, block.start, spans, freeze(paper))
+    _SET_LAYOUT(paper, PaperLayout(walk.source, block.start, spans, freeze(paper)))
     url, index, path = paper.url, block.start, walk.source.path
     if url in first_seen:
         walk.link_report.append(
