@@ -1,5 +1,6 @@
-"""bench/bench.py runs end to end in `--quick` mode: every section prints, and `--check` decides
-the exit code from the verdicts it printed. Timings are never asserted here."""
+"""bench/bench.py runs end to end in `--quick` mode (on 5 files): every section prints, every
+target has a verdict and a margin, and `--check` decides the exit code from the verdicts it
+printed. Timings are never asserted here."""
 
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ SECTIONS = (
 )
 WRITERS = ("json", "jsonl", "csv", "bibtex", "markdown faithful", "markdown canonical", "html")
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
+TARGETS = 10 + len(WRITERS)  # two per section, and one per writer
 
 
 def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--corpus", str(CORPUS), *args],
+        [sys.executable, str(BENCH), "--quick", "--files", "5", "--corpus", str(CORPUS), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -51,8 +53,12 @@ def test_quick_run_prints_every_section(corpus: list[Path]) -> None:
     for label in WRITERS:
         assert any(line.strip().startswith(label) for line in writers.splitlines()), label
     summary = [line for line in out[out.find("Summary:") :].splitlines()[3:] if line.strip()]
-    assert len(summary) == 10  # two targets per section but the writers
-    assert all(line.split()[-1] in VERDICTS for line in summary), summary
+    assert len(summary) == TARGETS
+    assert all(line.split()[-2] in VERDICTS for line in summary), summary
+    for line in summary:  # the margin: how far below (+) or above (-) its limit a ratio is
+        cells = line.split()
+        ratio, limit, margin = float(cells[-5]), float(cells[-3]), float(cells[-1].rstrip("%"))
+        assert margin == pytest.approx(100 * (limit - ratio) / limit, abs=1), line  # rounding
 
 
 def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
@@ -68,7 +74,11 @@ def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
     assert set(report["writers"]) == set(WRITERS)
     assert all(report["writers"][label]["available"] is True for label in WRITERS)
     checks = report["summary"]["checks"]
-    assert len(checks) == 10
+    assert len(checks) == TARGETS
+    assert all(
+        check["margin"] == pytest.approx((check["limit"] - check["value"]) / check["limit"])
+        for check in checks
+    )
     hf = report["hf_json"]
     assert hf["entries"] > 0 and hf["mb_per_s"] > 0 and hf["validate"]["bytes_per_byte"] > 0
     assert {check["verdict"] for check in checks} <= VERDICTS

@@ -25,7 +25,7 @@ from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout
 
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="DigestModel")
 
 _ARXIV_ID = re.compile(
     r"(?:https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers)|/papers)/"

@@ -115,9 +115,9 @@ class PaperBlock:
 
         The per-line work is inlined here: this loop runs for 9 of every 10 corpus lines.
         """
-        if index == self.start + 1 and (shape := _SHAPE.match(self.codes, index)):
-            if self._whole(shape):
-                return shape.end()
+        shape = _SHAPE.match(self.codes, index) if index == self.start + 1 else None
+        if shape and self._whole(shape):
+            return shape.end()
         kinds, lines, n, blanks = self.kinds, self.lines, len(self.kinds), self.blanks
         while index < n:
             kind = kinds[index]
@@ -263,7 +263,9 @@ class PaperBlock:
         if "\\" in line and line.isprintable():  # escapes may decode to controls
             self._decoded_controls(index, names)
         if malformed:
-            self._warn("DK213", "`Authors:` list literal does not parse; split on commas", index, 10)
+            self._warn(
+                "DK213", "`Authors:` list literal does not parse; split on commas", index, 10
+            )
         return names
 
     def _decoded_controls(self, index: int, names: list[str]) -> None:
@@ -386,8 +388,8 @@ class PaperBlock:
             parsed_item(item[0], item[1] if len(item) == 2 else "\n".join(item[1:]))  # type: ignore[arg-type]
             for item in self.items
         ]
-        for odd in self.odd:
-            summary[odd] = summary[odd].__dict__  # type: ignore[union-attr]
+        for odd in self.odd:  # a label mistune read: pydantic checks it
+            summary[odd] = {"label": self.items[odd][0], "text": summary[odd].text}  # type: ignore[union-attr]
         values["summary"] = summary
         if "media" not in self.seen:
             self._warn("DK201", "paper has no thumbnail or video", heading)
@@ -415,7 +417,8 @@ def _runs(key: tuple[int, ...]) -> Spans:
     the Vote and the Authors line and the bullets, the bullets' lines and the blanks after."""
     chunks: list[tuple[Role, int, int]] = [("heading", 0, 1)]
     at = 1
-    for role, blanks in zip(("media", "vote", "authors", "summary"), key, strict=False):
+    roles: tuple[Role, ...] = ("media", "vote", "authors", "summary")
+    for role, blanks in zip(roles, key, strict=False):
         if blanks:
             chunks.append(("gap", at, at + blanks))
             at += blanks
