@@ -1,5 +1,6 @@
-"""bench/bench.py runs end to end in `--quick` mode: every section prints, and `--check` decides
-the exit code from the verdicts it printed. Timings are never asserted here."""
+"""bench/bench.py runs end to end in `--quick` mode (on 5 files): every section prints, every
+target has a verdict and a margin, and `--check` decides the exit code from the verdicts it
+printed. Timings are never asserted here."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ SECTIONS = (
     "5. hf-json read",
     "6. Both cores",
     "7. One large file",
+    "8. Model memory",
     "Summary:",
 )
 WRITERS = (
@@ -40,11 +42,12 @@ WRITERS = (
     "atom",
 )
 VERDICTS = {"PASS", "FAIL"}  # every part exists now: a figure "not available" is a failure
+TARGETS = 17 + len(WRITERS)  # two a timed section, six for both cores, one large file, one a writer
 
 
 def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--corpus", str(CORPUS), *args],
+        [sys.executable, str(BENCH), "--quick", "--files", "5", "--corpus", str(CORPUS), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -64,8 +67,14 @@ def test_quick_run_prints_every_section(corpus: list[Path]) -> None:
     for label in WRITERS:
         assert any(line.strip().startswith(label) for line in writers.splitlines()), label
     summary = [line for line in out[out.find("Summary:") :].splitlines()[3:] if line.strip()]
-    assert len(summary) == 15  # two per timed section, six for both cores, one large file
-    assert all(line.split()[-1] in VERDICTS for line in summary), summary
+    assert len(summary) == TARGETS
+    assert all(line.split()[-2] in VERDICTS for line in summary), summary
+    for line in summary:  # the margin: how far below (+) or above (-) its limit a ratio is
+        cells = line.split()
+        ratio, limit, margin = float(cells[-5]), float(cells[-3]), float(cells[-1].rstrip("%"))
+        # Rounding: the margin to 1%, the ratio to 3 decimals (0.0005 of it is 1% of a 0.05 limit)
+        slack = 1 + 100 * 0.0005 / limit
+        assert margin == pytest.approx(100 * (limit - ratio) / limit, abs=slack), line
 
 
 def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
@@ -81,7 +90,11 @@ def test_json_figures_and_check_exit_code(corpus: list[Path]) -> None:
     assert set(report["writers"]) == set(WRITERS)
     assert all(report["writers"][label]["available"] is True for label in WRITERS)
     checks = report["summary"]["checks"]
-    assert len(checks) == 15
+    assert len(checks) == TARGETS
+    assert all(
+        check["margin"] == pytest.approx((check["limit"] - check["value"]) / check["limit"])
+        for check in checks
+    )
     hf = report["hf_json"]
     assert hf["entries"] > 0 and hf["mb_per_s"] > 0 and hf["validate"]["bytes_per_byte"] > 0
     assert {check["verdict"] for check in checks} <= VERDICTS

@@ -312,3 +312,35 @@ def test_long_malformed_author_list_is_split_without_pythons_parser() -> None:
     assert len(doc.papers[0].authors) == 20_001
     assert doc.papers[0].authors[:2] == ["Author Number0", "Author Number1"]
     assert "DK213" in {d.code for d in doc.diagnostics}
+
+
+# -- memory a parsed paper costs (issue 13: <= 3 kB a small paper, <= 15 B/B on the corpus) ----
+PAPER_BYTES = 3000
+"""Peak tracemalloc bytes per minimal paper allowed while parsing (measured ~2.6 kB)."""
+CORPUS_BYTES_PER_BYTE = 15
+"""Peak tracemalloc bytes per input byte allowed on corpus text (measured ~6 B/B)."""
+
+
+def minimal_papers(count: int) -> bytes:
+    """A digest of `count` papers with one field line each and one summary item."""
+    papers = (
+        f"### [Paper {i}](https://arxiv.org/abs/2401.{i:05d})\n![](https://x.org/{i}.png)\n"
+        f"Vote: {i}\nAuthors: ['A B']\n\n- ***What's New***: text {i}\n\n"
+        for i in range(count)
+    )
+    return ("## Daily Papers (2024-01-02)\n\n" + "".join(papers)).encode()
+
+
+def test_a_small_paper_costs_at_most_3_kb() -> None:
+    count = 5000
+    data = minimal_papers(count)
+    kept: list[DigestDocument] = []
+    peak = peak_memory(lambda: kept.append(digestkit.parse_bytes(data)))
+    assert len(kept[0].papers) == count
+    assert peak / count <= PAPER_BYTES, f"{peak / count:.0f} B a paper"
+
+
+def test_corpus_text_costs_at_most_15_bytes_a_byte(subset: tuple[bytes, ...]) -> None:
+    one = b"".join(subset)
+    peak = peak_memory(lambda: digestkit.parse_bytes(one))
+    assert peak / len(one) <= CORPUS_BYTES_PER_BYTE, f"{peak / len(one):.1f} B/B"

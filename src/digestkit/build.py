@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from . import fields
 from .active import find_active
 from .diagnostics import Diagnostic
-from .layout import DigestLayout, DocumentLayout, PaperLayout, freeze
+from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
-from .models import DigestDocument, arxiv_id_from_url
-from .paper_block import PaperBlock
+from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
+from .paper_block import PaperBlock, codes
 from .scan import classify
 from .source import Source
 
@@ -33,7 +33,8 @@ class _Digest:
     def __init__(self, heading_index: int | None, date: Any):
         self.heading_index = heading_index
         self.date = date
-        self.papers: list[PaperBlock] = []
+        self.papers: list[Paper] = []  # each validated as its block closes
+        self.first: int | None = None  # the first paper's heading line
         self.head_stop: int | None = None  # first line after the head region
         self.epilogue: tuple[int, int] | None = None
 
@@ -43,12 +44,16 @@ class _Walk:
         self.source = source
         self.lines = source.content  # without a CRLF file's `\r`
         self.kinds, self.notes = classify(source.content)
+        self.codes = codes(self.kinds)
         self.report: list[Diagnostic] = []
         self.digests: list[_Digest] = []
         self.preamble_stop: int | None = None
         self.paper: PaperBlock | None = None
         self.region = "preamble"
         self.definitions: dict[str, str] | None = None
+        self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
+        self.spans: dict[Spans, Spans] = {}  # paper layouts of the same shape share spans
+        self.link_report: list[Diagnostic] = []  # DK113/DK208, reported after the walk's
 
     def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
         self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
@@ -60,7 +65,10 @@ class _Walk:
 
     def _close_region(self, index: int) -> None:
         if self.paper is not None:
-            self.digests[-1].papers.append(self.paper)
+            digest = self.digests[-1]
+            if digest.first is None:
+                digest.first = self.paper.start
+            digest.papers.append(_paper(self, self.paper))
             self.paper = None
         if self.region == "epilogue" and self.digests:
             digest = self.digests[-1]
@@ -91,7 +99,7 @@ class _Walk:
         else:
             self._close_region(index)
         self.paper = PaperBlock(
-            self.lines, self.kinds, index, heading, self.report, self.source.path
+            self.lines, self.kinds, index, heading, self.report, self.source.path, self.codes
         )
         self.region = "paper"
 
@@ -190,51 +198,71 @@ def _build(source: Source) -> DigestDocument:
     raw = source.raw
     assert walk.preamble_stop is not None
     data: dict[str, Any] = {"preamble": raw(0, walk.preamble_stop), "digests": []}
-    paper_blocks: list[PaperBlock] = []
     for digest in walk.digests:
         epilogue = raw(*digest.epilogue) if digest.epilogue else ""
-        papers = [block.close() for block in digest.papers]
-        paper_blocks.extend(digest.papers)
-        data["digests"].append({"date": digest.date, "papers": papers, "epilogue": epilogue})
-    try:
-        document = DigestDocument.model_validate(data)
-    except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
-        _replace_surrogates(walk, paper_blocks)
-        document = DigestDocument.model_validate(data)
+        data["digests"].append({"date": digest.date, "papers": digest.papers, "epilogue": epilogue})
+    document = DigestDocument.model_validate(data)  # the papers pass through as they are
     document._layout = DocumentLayout(
         source.bom, source.text.endswith(("\n", "\r")) or not source.text
     )
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
-        head_start = (
-            heading + 1 if heading is not None else (digest.papers[0].start if digest.papers else 0)
-        )
+        head_start = heading + 1 if heading is not None else (digest.first or 0)
         assert digest.head_stop is not None
         model._layout = DigestLayout(source, heading, (head_start, digest.head_stop), model.date)
-    for block, paper in zip(paper_blocks, document.papers, strict=True):
-        paper._layout = PaperLayout(source, block.chunks, freeze(paper))
     _document_checks(walk, document)
     walk.report.sort(key=lambda d: (d.line, d.col))
     document._diagnostics = walk.report
     return document
 
 
+_SET_LAYOUT = Paper._layout.__set__  # the descriptor itself: no `__setattr__` dispatch
 _FIELD_ROLE = {"title": "heading", "url": "heading", "media": "media", "authors": "authors"}
 
 
-def _replace_surrogates(walk: _Walk, blocks: list[PaperBlock]) -> None:
+def _paper(walk: _Walk, block: PaperBlock) -> Paper:
+    """Validate one block's paper, give it its layout and check its link as the block closes,
+    so no block outlives its paper: the parse's peak memory holds papers, not blocks."""
+    first_seen = walk.first_seen
+    values = block.close()
+    paper = None if block.odd else parsed_paper(values)
+    if paper is None:
+        try:
+            paper = Paper.model_validate(values)
+        except ValidationError:  # a lone surrogate from an escape (`Authors: ['\\ud800']`)
+            _replace_surrogates(walk, block)
+            paper = Paper.model_validate(values)
+        share_fields_set(paper, items=bool(block.odd))
+    spans = block.spans()
+    spans = walk.spans.setdefault(spans, spans)
+    _SET_LAYOUT(paper, PaperLayout(walk.source, block.start, spans, freeze(paper)))
+    url, index, path = paper.url, block.start, walk.source.path
+    if url in first_seen:
+        walk.link_report.append(
+            Diagnostic(
+                "DK113", f"{url} already appears at line {first_seen[url]}", index + 1, 1, path
+            )
+        )
+    else:
+        first_seen[url] = index + 1
+    if arxiv_id_from_url(url) is None:
+        message = f"`{url}` is not an arXiv or Hugging Face paper link"
+        walk.link_report.append(Diagnostic("DK208", message, index + 1, 1, path))
+    return paper
+
+
+def _replace_surrogates(walk: _Walk, block: PaperBlock) -> None:
     """Put U+FFFD for each lone surrogate a field value holds (DK224), at the field's line.
     The text itself holds none (`api.parse` replaces those first), so only values decoded from
     escapes can, and only the list literal of `Authors:` decodes escapes."""
-    for block in blocks:
-        for key, value in block.values.items():
-            fixed = without_surrogates(value)
-            if fixed is value:
-                continue
-            block.values[key] = fixed
-            role = _FIELD_ROLE.get(key, "summary")
-            line = next((chunk[1] for chunk in block.chunks if chunk[0] == role), block.start)
-            walk.diag("DK224", f"lone surrogate in the {key} value; replaced with U+FFFD", line)
+    for key, value in block.values.items():
+        fixed = without_surrogates(value)
+        if fixed is value:
+            continue
+        block.values[key] = fixed
+        role = _FIELD_ROLE.get(key, "summary")
+        line = block.start + next((a for r, a, _ in block.spans() if r == role), 0)
+        walk.diag("DK224", f"lone surrogate in the {key} value; replaced with U+FFFD", line)
 
 
 def _document_checks(walk: _Walk, document: DigestDocument) -> None:
@@ -243,7 +271,6 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
         what = "empty file" if not source.text.strip() else "not a digest"
         walk.diag("DK002", f"{what}: no `## Daily Papers (YYYY-MM-DD)` heading", 0)
     path_date = _date_from_path(source.path)
-    first_seen: dict[str, int] = {}
     for digest, model in zip(walk.digests, document.digests, strict=True):
         heading = digest.heading_index
         if heading is not None and not model.papers:
@@ -252,14 +279,7 @@ def _document_checks(walk: _Walk, document: DigestDocument) -> None:
             date_col = walk.lines[heading].find("(") + 2  # the date itself
             message = f"digest date {model.date} differs from the path's {path_date}"
             walk.diag("DK102", message, heading, date_col)
-        for block in digest.papers:  # the walk's blocks: cheaper than the models' properties
-            url, index = block.values["url"], block.start
-            if url in first_seen:
-                walk.diag("DK113", f"{url} already appears at line {first_seen[url]}", index)
-            else:
-                first_seen[url] = index + 1
-            if arxiv_id_from_url(url) is None:
-                walk.diag("DK208", f"`{url}` is not an arXiv or Hugging Face paper link", index)
+    walk.report.extend(walk.link_report)
     _control_characters(walk)
     _active_content(walk)
     _block_notes(walk)

@@ -75,11 +75,11 @@ class Note(NamedTuple):
 
 def classify(lines: list[str]) -> tuple[list[str], list[Note]]:
     """The kind of each line (lines without their line ending) and the block pass's notes."""
-    kinds: list[str] = []
-    append = kinds.append
-    for line in lines:
-        match = _MATCH(line)
-        append(match.lastgroup or "text" if match else "text")
+    # Every alternative is a named group, so a match always has a `lastgroup`.
+    kinds: list[str] = [
+        match.lastgroup if (match := _MATCH(line)) else "text"  # type: ignore[misc]
+        for line in lines
+    ]
     notes: list[Note] = []
     if not BLOCK_KINDS.isdisjoint(kinds):
         try:

@@ -16,7 +16,7 @@ from typing import Literal, TextIO
 from ..active import script_scheme
 from ..api import parse
 from ..diagnostics import FormatError
-from ..layout import FIELD_ROLES, Role, freeze
+from ..layout import FIELD_ROLES, ROLE_INDEX, Role, freeze
 from ..markdown_text import destination, escape
 from ..models import DailyDigest, DigestDocument, Paper
 
@@ -146,15 +146,15 @@ def faithful_paper(paper: Paper) -> str:
     layout = paper._layout
     if layout is None:
         return _writable(canonical_paper(paper))
-    chunks = layout.chunks
     now = freeze(paper)
     if now == layout.snapshot:
-        return layout.source.raw(chunks[0][1], chunks[-1][2])
+        return layout.source.raw(layout.start, layout.start + layout.spans[-1][2])
+    chunks = layout.chunks
     pieces: list[tuple[Role, str]] = []
     replaced: set[Role] = set()
     for chunk in chunks:
         role: Role = chunk[0]
-        if role == "gap" or now[role] == layout.snapshot[role]:
+        if role == "gap" or now[ROLE_INDEX[role]] == layout.snapshot[ROLE_INDEX[role]]:
             pieces.append((role, layout.raw(chunk)))
         elif role not in replaced:  # a field split over chunks is re-rendered once
             replaced.add(role)
