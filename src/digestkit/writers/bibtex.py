@@ -8,7 +8,7 @@ writes, which is the only state kept between papers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO, get_args
 from urllib.parse import quote
 
@@ -47,6 +47,20 @@ class KeyRegistry:
             key = base + _suffix(number)
         self.used.add(key)
         return key
+
+
+def keyed_papers(
+    documents: Iterable[DigestDocument],
+) -> Iterator[tuple[Paper, str, dt.date | None, str | None]]:
+    """Every paper with its citation key, its digest's date and its year, in order: the one key
+    rule of the BibTeX, CSL-JSON and RIS writers, so a paper has the same id in all three."""
+    keys = KeyRegistry()
+    for document in documents:
+        for digest in document.digests:
+            for paper in digest.papers:
+                when = year(paper, digest.date)
+                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
+                yield paper, key, digest.date, when
 
 
 def _suffix(number: int) -> str:
@@ -110,12 +124,7 @@ def write(
         raise FormatError(f"bibtex ascii={ascii!r}; expected True or False")
     if not isinstance(raw_math, bool):
         raise FormatError(f"bibtex raw_math={raw_math!r}; expected True or False")
-    keys = KeyRegistry()
     separator = ""
-    for document in documents:
-        for digest in document.digests:
-            for paper in digest.papers:
-                when = year(paper, digest.date)
-                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
-                out.write(separator + entry(paper, key, when, protect, ascii, raw_math))
-                separator = "\n"
+    for paper, key, _, when in keyed_papers(documents):
+        out.write(separator + entry(paper, key, when, protect, ascii, raw_math))
+        separator = "\n"

@@ -18,9 +18,8 @@ from typing import Any, TextIO
 
 from ..diagnostics import FormatError
 from ..models import DigestDocument, Paper
-from ._bibtex_text import key_family, key_word
 from ._names import split_name
-from .bibtex import KeyRegistry, year
+from .bibtex import keyed_papers
 from .csv_format import summary_cell
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -91,13 +90,8 @@ def write(
         )
     if not isinstance(abstract, bool):
         raise FormatError(f"csl-json abstract={abstract!r}; expected True or False")
-    keys = KeyRegistry()
     separator = "[\n"
-    for document in documents:
-        for digest in document.digests:
-            for paper in digest.papers:
-                when = year(paper, digest.date)
-                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
-                out.write(separator + _json(item(paper, key, digest.date, abstract)))
-                separator = ",\n"
+    for paper, key, date, _ in keyed_papers(documents):
+        out.write(separator + _json(item(paper, key, date, abstract)))
+        separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")

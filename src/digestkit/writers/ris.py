@@ -21,9 +21,8 @@ from typing import TextIO
 
 from ..diagnostics import FormatError
 from ..models import DigestDocument, Paper
-from ._bibtex_text import key_family, key_word
 from ._names import split_name
-from .bibtex import KeyRegistry, year
+from .bibtex import keyed_papers
 from .csl_json import arxiv_month
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
@@ -82,12 +81,7 @@ def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -
         raise FormatError(
             f"the ris format takes no option {next(iter(unknown))!r}; it has no options"
         )
-    keys = KeyRegistry()
     separator = ""
-    for document in documents:
-        for digest in document.digests:
-            for paper in digest.papers:
-                when = year(paper, digest.date)
-                key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
-                out.write(separator + record(paper, key, digest.date))
-                separator = "\r\n"
+    for paper, key, date, _ in keyed_papers(documents):
+        out.write(separator + record(paper, key, date))
+        separator = "\r\n"
