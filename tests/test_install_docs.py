@@ -22,7 +22,11 @@ from .test_cli import EXAMPLE
 DISTRIBUTION = "digestkit-md"
 """The name on the package index; `import digestkit` and the command keep theirs."""
 
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "src" / "digestkit").rglob("*.py")),  # messages such as "pip install ..."
+]
 INSTALL = re.compile(r"\b(?:pip|pipx|uv(?: pip)?|uv tool)\s+install\s+(?P<args>[^\n#`]*)")
 
 

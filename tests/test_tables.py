@@ -298,7 +298,7 @@ def test_a_missing_pyarrow_is_a_clear_error_and_writes_nothing(tmp_path: Path) -
         timeout=60,
     )
     assert done.returncode == 1
-    assert "pip install 'digestkit[parquet]'" in done.stderr and "Traceback" not in done.stderr
+    assert "pip install 'digestkit-md[parquet]'" in done.stderr and "Traceback" not in done.stderr
     assert not target.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["example.md"]
 
 

@@ -39,7 +39,7 @@ COLUMNS = (
 
 MISSING_PYARROW = (
     "Parquet output needs pyarrow, which is not installed: "
-    "python -m pip install 'digestkit[parquet]' (or pyarrow)"
+    "python -m pip install 'digestkit-md[parquet]' (or pyarrow)"
 )
 
 
