@@ -125,9 +125,11 @@ def test_convert_is_silent_by_default_and_verbose_lists_outputs(tmp_path: Path) 
 def test_convert_verbose_lists_the_site_index_only_when_it_changes(tmp_path: Path) -> None:
     archive(tmp_path, days=1)
     first = run("convert", "in", "--split", "site", "--to", "html", "-v", cwd=tmp_path)
-    assert err(first) == "wrote site/2024/03/01.html\nwrote site/index.html\n2 files written\n"
+    assert err(first) == (
+        "wrote site/2024/03/01.html\nwrote site/index.html\nwrote site/feed.xml\n3 files written\n"
+    )
     second = run("convert", "in", "--split", "site", "--to", "html", "-v", cwd=tmp_path)
-    assert err(second) == "0 files written, 2 files left unchanged\n"
+    assert err(second) == "0 files written, 3 files left unchanged\n"
 
 
 # -- the --split folder -------------------------------------------------------------------------
