@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -187,10 +188,18 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[TextIO]:
             os.close(fd)
         return
     destination = Path(os.path.realpath(target))
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
+    # Signals wait while the temporary file is created, so none can land between its creation
+    # and the `try` that removes it: a pending one arrives at the unblock, inside the `try`.
+    held = _hold_signals()
     try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+        )
+    except BaseException:
+        _release_signals(held)
+        raise
+    try:
+        _release_signals(held)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
@@ -201,6 +210,21 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[TextIO]:
         with suppress(OSError):
             Path(temporary).unlink()
         raise
+
+
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM} | {getattr(signal, "SIGHUP", signal.SIGTERM)})
+
+
+def _hold_signals() -> set[int | signal.Signals] | None:
+    """Block the terminating signals (POSIX only); what to restore, or None."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def _release_signals(held: set[int | signal.Signals] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _mode_for(destination: Path) -> int:
