@@ -20,7 +20,7 @@ import html
 import itertools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from .live_html import RAW_TEXT, LiveHtml, LiveTag
@@ -159,21 +159,12 @@ def _live_findings(tag: LiveTag) -> Iterator[Finding]:
     """DK220 and DK221 of a tag a browser reads: one finding per code, with how many more."""
     if tag.name in ACTIVE_ELEMENTS:
         yield Finding("DK220", f"`<{tag.name}>` element in embedded HTML", tag.offset)
-    first: dict[str, tuple[int, str]] = {}
-    more: dict[str, int] = {}
-    for name, value, offset in tag.attributes:
-        problem = _attribute(name, value)
-        if problem is None or problem[0] not in _LIVE_CODES:
-            continue
-        code, message = problem
-        if code in first:
-            more[code] = more.get(code, 0) + 1
-        else:
-            first[code] = (offset, message)
-    for code, (offset, message) in first.items():
-        extra = more.get(code, 0)
-        if extra:
-            message += f" (and {extra:,} more in this tag)"
+    problems = (
+        (problem, offset)
+        for name, value, offset in tag.attributes
+        if (problem := _attribute(name, value)) is not None and problem[0] in _LIVE_CODES
+    )
+    for code, message, offset in _first_of_each(problems):
         yield Finding(code, message, offset)
 
 
@@ -199,23 +190,33 @@ def _attributes(attrs: str, base: int) -> Iterator[Finding]:
     """A tag's first finding of each code, with how many more it has: a tag with 100,000
     `on...` attributes is one problem to fix and one line to read. `findall` reads the
     attributes in C; only the first finding of a code is located again."""
-    first: dict[str, tuple[int, str]] = {}  # code -> (attribute index, message)
+    problems = (
+        (problem, index)
+        for index, (name, value) in enumerate(_ATTRIBUTE.findall(attrs))
+        if (problem := _attribute(name.lower(), value)) is not None
+    )
+    for code, message, index in _first_of_each(problems):
+        located = next(itertools.islice(_ATTRIBUTE.finditer(attrs), index, None))
+        yield Finding(code, message, base + located.start())
+
+
+def _first_of_each(
+    problems: Iterable[tuple[tuple[str, str], int]],
+) -> Iterator[tuple[str, str, int]]:
+    """The first problem of each code with its position, its message saying how many more of
+    that code the tag has: one line per code however many attributes repeat it."""
+    first: dict[str, tuple[int, str]] = {}
     more: dict[str, int] = {}
-    for index, (name, value) in enumerate(_ATTRIBUTE.findall(attrs)):
-        problem = _attribute(name.lower(), value)
-        if problem is None:
-            continue
-        code, message = problem
+    for (code, message), position in problems:
         if code in first:
             more[code] = more.get(code, 0) + 1
         else:
-            first[code] = (index, message)
-    for code, (index, message) in first.items():
-        located = next(itertools.islice(_ATTRIBUTE.finditer(attrs), index, None))
+            first[code] = (position, message)
+    for code, (position, message) in first.items():
         extra = more.get(code, 0)
         if extra:
             message += f" (and {extra:,} more in this tag)"
-        yield Finding(code, message, base + located.start())
+        yield code, message, position
 
 
 def _attribute(name: str, value: str) -> tuple[str, str] | None:
