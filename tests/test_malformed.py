@@ -203,6 +203,13 @@ CASES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
             ("escaped backslash, live tag", "\\\\<script>x</script>", [("DK220", 11, 5)]),
             ("handler after a quoted >", '<a title=">" onclick="x">', [("DK221", 11, 16)]),
             ("javascript link", "[x](javascript:alert(1))", [("DK222", 11, 7)]),
+            (
+                "script links on one line: one finding",
+                "[a](data:x) [b](vbscript:y)",
+                [("DK222", 11, 7)],
+            ),
+            ("a watched element among plain tags", "<b><script>x</script></b>", [("DK220", 11, 6)]),
+            ("a tag that starts inside a broken one", "a<b<SCRIPT>x", [("DK220", 11, 6)]),
             ("angled destination", "[x](<JavaScript:a>)", [("DK222", 11, 8)]),
             ("entity-encoded scheme", '<a href="jav&#x61;script:x">y</a>', [("DK222", 11, 6)]),
             ("data image", "![x](data:text/html,hi)", [("DK222", 11, 8)]),
@@ -257,6 +264,17 @@ def test_every_catalogue_code_is_exercised() -> None:
     hf_codes = {code for code in RULES if code.startswith("DK5")}
     block_codes = BLOCK_CODES  # the block-structure fixtures (tests/test_blocks.py) give these
     assert codes | {"DK001", "DK102", "DK003"} | hf_codes | block_codes == set(RULES)
+
+
+def test_repeated_findings_are_counted_in_the_first() -> None:
+    # One line per code of a tag or a line, however many times it repeats there.
+    bullets = ["- " + "[x](javascript:a) " * 1000, "- <b " + "onx=1 " * 500 + ">", "- [y](data:z)"]
+    doc = digestkit.parse(join(HEAD, PAPER_1[:8], bullets, PAPER_1[9:]))
+    assert [(d.code, d.line, d.message) for d in doc.diagnostics] == [
+        ("DK222", 11, "`javascript:` URL as a link target (and 999 more on this line)"),
+        ("DK221", 12, "event-handler attribute `onx` (and 499 more in this tag)"),
+        ("DK222", 13, "`data:` URL as a link target"),
+    ]
 
 
 def test_heading_without_link_does_not_merge_into_the_previous_paper() -> None:

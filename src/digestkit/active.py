@@ -6,9 +6,10 @@ elements (`<script>`, `<object>`, `<base>`, ...), event-handler attributes (`one
 or data URLs (in HTML attributes, Markdown links and images, autolinks and link definitions),
 and DTD declarations (entity bombs; no parser of digestkit expands them).
 
-Two passes over the text, each jumping in C between the places that matter (`str.find` between
-`<`, a regex led by `]` between link targets that are not plain web URLs): only the rare
-candidates reach Python, so the check costs about 3% of a parse.
+Two passes over the text, each jumping in C between the places that matter (a regex between
+the `<` of tags with attributes, declarations and autolinks; one led by `]` between link
+targets that are not plain web URLs): only the rare candidates reach Python, so the check costs
+about 3% of a parse. A tag or line that repeats a finding gets one, counting the rest.
 Text inside a code span (an odd number of backticks before it on its line) is shown, not run,
 and is skipped.
 """
@@ -46,6 +47,13 @@ _TAG = re.compile(
     r"<(?:(?P<declaration>!(?i:ENTITY|ATTLIST|ELEMENT)\b|!(?i:DOCTYPE)[^>\[]*\[)"
     r"|(?P<name>[A-Za-z][^\s/>]*)(?P<attrs>(?:[^'\">]++|\"[^\"]*+\"?|'[^']*+'?)*+))"
 )
+# Where the tag scan stops: a `<` that opens neither a closing tag (the browser runs none) nor
+# a plain element without attributes (`<div>`, `<script>`). Real text is mostly made of those,
+# so the engine skips them in C (a file of 100,000 nested `<div>` costs what its size does);
+# whether a plain one is a watched element is one search of its own.
+_CANDIDATE = re.compile(r"<(?!/|[A-Za-z][A-Za-z0-9-]*+>)")
+_WATCHED_NAMES = "|".join(sorted(ACTIVE_ELEMENTS | RAW_TEXT))
+_WATCHED_PLAIN = re.compile(rf"<(?i:{_WATCHED_NAMES})>")
 _ATTRIBUTE = re.compile(
     r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"?|'[^']*'?|[^\s>]*))?"
 )
@@ -86,12 +94,32 @@ def find_active(text: str) -> Iterator[Finding]:
     text order)."""
     blocks = HtmlBlocks(text)
     yield from _tags(text, CodeSpans(text), blocks)
+    yield from _link_targets(text)
+
+
+def _link_targets(text: str) -> Iterator[Finding]:
+    """DK222 of link targets, one finding per line with how many more: a line of 100,000
+    `javascript:` links is one problem to fix and one line to read, as a tag's are."""
     code = CodeSpans(text)
-    for match in _DESTINATION.finditer(text):
-        url = match["url"]
-        scheme = script_scheme(url)
-        if scheme and not code.inside(match.start()) and not _escaped(text, match.start()):
-            yield Finding("DK222", f"`{scheme}` URL as a link target", match.start("url"))
+    problems = (
+        (("DK222", f"`{scheme}` URL as a link target"), match.start("url"))
+        for match in _DESTINATION.finditer(text)
+        if (scheme := script_scheme(match["url"]))
+        and not code.inside(match.start())
+        and not _escaped(text, match.start())
+    )
+    line_end = -1
+
+    def end_of_line(problem: tuple[tuple[str, str], int]) -> int:
+        nonlocal line_end
+        if problem[1] > line_end:  # asked in increasing order: each line end is found once
+            line_end = text.find("\n", problem[1])
+            line_end = len(text) if line_end < 0 else line_end
+        return line_end
+
+    for _, line in itertools.groupby(problems, key=end_of_line):
+        for code_, message, offset in _first_of_each(line, "on this line"):
+            yield Finding(code_, message, offset)
 
 
 def _escaped(text: str, offset: int) -> bool:
@@ -105,15 +133,18 @@ def _escaped(text: str, offset: int) -> bool:
 
 def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
     findings: list[Finding] = []
-    live = False  # whether some tag could be a DK220/DK221 error: then ask `live_html`
-    # `str.find` jumps between the few `<` faster than the regex engine scans for them.
-    start = text.find("<")
-    while start >= 0:
+    # Whether some tag could be a DK220/DK221 error: then ask `live_html`.
+    live = _WATCHED_PLAIN.search(text) is not None
+    candidate = _CANDIDATE.search(text)
+    while candidate is not None:
+        start = candidate.start()
         match = _TAG.match(text, start)
-        start = text.find("<", match.end() if match else start + 1)
+        candidate = _CANDIDATE.search(text, match.end() if match else start + 1)
         if match is None:
             continue
         live = live or _could_be_live(match)
+        if match["name"] and ":" not in match["name"] and not match["attrs"].strip():
+            continue  # no attribute, no autolink: nothing for this scan to judge
         if code.inside(match.start()):
             continue
         if blocks.inside(match.start()):
@@ -125,7 +156,6 @@ def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
             inline = _INLINE_TAG.match(text, match.start())
             if inline is not None or not match["name"] or ":" in match["name"]:
                 findings += _tag(text, inline or match)
-    findings = [f for f in findings if f.code not in _LIVE_CODES]
     if live:
         # Elements and handlers are errors only where a browser reads a tag: as the HTML5
         # tokenizer reads what a CommonMark renderer passes on (`live_html`).
@@ -181,8 +211,6 @@ def _tag(text: str, match: re.Match[str]) -> Iterator[Finding]:
         if scheme and not in_link:
             yield Finding("DK222", f"`{scheme}` autolink", start)
         return
-    if name in ACTIVE_ELEMENTS:
-        yield Finding("DK220", f"`<{name}>` element in embedded HTML", start)
     yield from _attributes(match["attrs"], match.start("attrs"))
 
 
@@ -194,6 +222,7 @@ def _attributes(attrs: str, base: int) -> Iterator[Finding]:
         (problem, index)
         for index, (name, value) in enumerate(_ATTRIBUTE.findall(attrs))
         if (problem := _attribute(name.lower(), value)) is not None
+        and problem[0] not in _LIVE_CODES  # the live-HTML view judges elements and handlers
     )
     for code, message, index in _first_of_each(problems):
         located = next(itertools.islice(_ATTRIBUTE.finditer(attrs), index, None))
@@ -201,10 +230,10 @@ def _attributes(attrs: str, base: int) -> Iterator[Finding]:
 
 
 def _first_of_each(
-    problems: Iterable[tuple[tuple[str, str], int]],
+    problems: Iterable[tuple[tuple[str, str], int]], where: str = "in this tag"
 ) -> Iterator[tuple[str, str, int]]:
     """The first problem of each code with its position, its message saying how many more of
-    that code the tag has: one line per code however many attributes repeat it."""
+    that code there are `where` (a tag, a line): one line per code however many repeat it."""
     first: dict[str, tuple[int, str]] = {}
     more: dict[str, int] = {}
     for (code, message), position in problems:
@@ -215,7 +244,7 @@ def _first_of_each(
     for code, (position, message) in first.items():
         extra = more.get(code, 0)
         if extra:
-            message += f" (and {extra:,} more in this tag)"
+            message += f" (and {extra:,} more {where})"
         yield code, message, position
 
 
