@@ -273,3 +273,32 @@ def test_validate_from_hf_json() -> None:
         1,
         4,
     )
+
+
+def test_diff_lines_show_control_characters_as_escapes() -> None:
+    # A title or author from a hand-edited archive must not drive the terminal the diff is
+    # read on: an escape sequence, a C1 CSI or a bidi override is shown, not sent.
+    a = digestkit.parse_file(A)
+    paper = a.digests[0].papers[0]
+    hostile = paper.model_copy(
+        update={"title": "Red \x1b[31mtext\u202e", "authors": ["Eve\x9b2J", *paper.authors[1:]]}
+    )
+    b = a.model_copy(deep=True)
+    b.digests[0].papers[0] = hostile
+    lines = diff_documents(a, b).lines()
+    assert lines[0].endswith('title "First Paper" -> "Red \\u001b[31mtext\\u202e"'), lines
+    assert '+"Eve\\x9b2J"' in lines[1], lines
+    assert not any(ch in "".join(lines) for ch in "\x1b\x9b\u202e")
+
+
+def test_diff_command_output_is_inert_in_both_formats(tmp_path: Path) -> None:
+    text = A.read_text(encoding="utf-8").replace("First Paper", "First\u202e\x9b Paper", 1)
+    hostile = write(tmp_path / "hostile.md", text)
+    for args in ([], ["--format", "json"]):
+        result = run("diff", A, hostile, *args)
+        assert result.returncode == 1
+        shown = result.stdout.decode("utf-8")
+        assert "\u202e" not in shown and "\x9b" not in shown, shown
+        assert "\\u202e" in shown, shown
+    data = json.loads(run("diff", A, hostile, "--format", "json").stdout)
+    assert data["changed"][0]["changes"][0]["b"] == "First\u202e\x9b Paper"  # same data

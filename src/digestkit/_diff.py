@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ._cli_common import BadInput, UsageError, describe, error, read_bytes, whole_file_problem
+from .report import json_escaped
 
 if TYPE_CHECKING:
     from .diff import FieldName
@@ -122,7 +123,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         pass
     elif args.format == "json":
         report = {"a": args.a, "b": args.b, **result.model_dump(mode="json")}
-        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_escaped(json.dumps(report, ensure_ascii=False, indent=2)) + "\n")
     else:
         sys.stdout.write("".join(line + "\n" for line in result.lines()))
     return 0 if result.equal else 1

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, computed_field
 
 from .models import DigestDocument, Paper
+from .report import printable
 
 FieldName = Literal["title", "url", "votes", "authors", "media", "summary", "date"]
 FIELDS: tuple[FieldName, ...] = ("title", "url", "votes", "authors", "media", "summary", "date")
@@ -62,12 +63,15 @@ class DigestDiff(BaseModel):
 
     def lines(self) -> list[str]:
         """One line per difference: removed papers (`- KEY "title"`), then changed fields
-        (`~ KEY FIELD A -> B`), then added papers (`+ KEY "title"`)."""
+        (`~ KEY FIELD A -> B`), then added papers (`+ KEY "title"`), control characters shown
+        as escapes."""
         out = [f"- {ref.key} {_quote(ref.title)}" for ref in self.removed]
         for change in self.changed:
             out.extend(f"~ {change.paper.key} {_describe(c)}" for c in change.changes)
         out.extend(f"+ {ref.key} {_quote(ref.title)}" for ref in self.added)
-        return out
+        # Inert on a terminal: no escape sequence, C1 control or bidi override from a title,
+        # an author or a URL reaches it raw (JSON quoting leaves DEL, C1 and bidi as they are).
+        return [printable(line) for line in out]
 
 
 Dated = tuple[Paper, "dt.date | None"]

@@ -44,7 +44,7 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def _json_escaped(dumped: str) -> str:
+def json_escaped(dumped: str) -> str:
     """`json.dumps` output with the controls it leaves raw (DEL, C1, bidi) as `\\u` escapes:
     they can only occur inside strings, so the JSON stays valid and decodes the same."""
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
@@ -66,7 +66,7 @@ def json_list(diagnostics: Sequence[Diagnostic]) -> str:
         }
         for d in diagnostics
     ]
-    return _json_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
+    return json_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
 
 
 def github(diagnostics: Sequence[Diagnostic]) -> str:
@@ -137,7 +137,7 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
             }
         ],
     }
-    return _json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
+    return json_escaped(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 DOCS_URL = "https://digestkit.readthedocs.io/en/latest/diagnostics/"
