@@ -40,3 +40,13 @@ def corpus_documents(corpus: list[Path]) -> dict[Path, object]:
     import digestkit
 
     return {path: digestkit.parse_file(path) for path in corpus}
+
+
+def default_signal_dispositions() -> None:
+    """A `preexec_fn` for tests that signal a child: the terminating signals as a fresh shell
+    leaves them, whatever the runner inherited (under `nohup`, or as a background job without
+    job control, SIGHUP or SIGINT is ignored, and digestkit keeps an ignored signal ignored)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)

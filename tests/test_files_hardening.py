@@ -22,6 +22,7 @@ import pytest
 
 import digestkit
 
+from .conftest import default_signal_dispositions
 from .test_cli import COMMAND, DAY5, DAY6, DIGEST, LOSSY, PAPER, TEXT_LINE, err, run, write
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
@@ -231,6 +232,9 @@ def temporaries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
+TERMINATING = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT]
+
+
 @pytest.fixture
 def stalled(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     """`convert DAY5 slow.md -o out.json` stopped mid-write: DAY5 is converted into the
@@ -242,6 +246,7 @@ def stalled(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
         [*COMMAND, "convert", str(DAY5), str(slow), "-o", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=default_signal_dispositions,
     )
     try:
         wait_for(lambda: temporaries(tmp_path), "the temporary output")
@@ -252,7 +257,7 @@ def stalled(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
         process.communicate(timeout=60)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT])
+@pytest.mark.parametrize("signum", TERMINATING)
 def test_a_terminating_signal_mid_write_leaves_no_temporary_file(
     signum: int, stalled: tuple[subprocess.Popen[bytes], Path]
 ) -> None:

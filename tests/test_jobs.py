@@ -20,6 +20,7 @@ import pytest
 from digestkit import _jobs
 from digestkit._files import Input
 
+from .conftest import default_signal_dispositions
 from .test_cli import COMMAND, DAY5, DAY6, UNTIDY, run
 
 pytestmark = pytest.mark.corpus
@@ -135,6 +136,7 @@ def _blocked_run(folder: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a shell job has
+        preexec_fn=default_signal_dispositions,
     )
     deadline = time.monotonic() + 60
     while not list(out.parent.glob(f".{out.name}.*.tmp")):
