@@ -204,6 +204,11 @@ CASES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
             ("handler after a quoted >", '<a title=">" onclick="x">', [("DK221", 11, 16)]),
             ("javascript link", "[x](javascript:alert(1))", [("DK222", 11, 7)]),
             (
+                "a live tag after an unclosed quote in prose",
+                "<a title=\"x and <a href='javascript:x'>y</a>",
+                [("DK222", 11, 22)],
+            ),
+            (
                 "script links on one line: one finding",
                 "[a](data:x) [b](vbscript:y)",
                 [("DK222", 11, 7)],

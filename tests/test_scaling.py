@@ -212,6 +212,12 @@ PATHOLOGICAL: dict[str, tuple[Callable[[int], bytes], int]] = {
         lambda n: HEAD + b'<div><a href="' + b"<b onclick=x> " * (n // 14) + b"\n",
         1_000_000,
     ),
+    # Inline, an incomplete tag is text and the scan reads on after its `<`: each `<b` is
+    # tried again, and none may cost the rest of the line.
+    "100,000 incomplete tags after an unclosed quote": (
+        lambda n: HEAD + b'- <a title="x ' + b"<b " * n + b"\n",
+        100_000,
+    ),
     "100,000 link targets end to end": (lambda n: HEAD + b"- " + b"](" * n + b"\n", 100_000),
     # For the HTML writer's Markdown renderer (mistune) as much as for the parser: link syntax
     # that never closes, nested emphasis, and an item holding a list nested 2,000 deep (4 MB).

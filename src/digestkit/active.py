@@ -133,29 +133,17 @@ def _escaped(text: str, offset: int) -> bool:
 
 def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
     findings: list[Finding] = []
-    # Whether some tag could be a DK220/DK221 error: then ask `live_html`.
+    # Whether some tag could be a DK220/DK221 error: then ask `live_html`. Decided before the
+    # code-span and escape tests, which `live_html` makes exactly.
     live = _WATCHED_PLAIN.search(text) is not None
-    candidate = _CANDIDATE.search(text)
-    while candidate is not None:
-        start = candidate.start()
-        match = _TAG.match(text, start)
-        candidate = _CANDIDATE.search(text, match.end() if match else start + 1)
-        if match is None:
-            continue
+    for match, raw in _tag_matches(text, blocks):
         live = live or _could_be_live(match)
+        start = match.start()
+        if code.inside(start) or (not raw and _escaped(text, start)):
+            continue  # shown as text: a backslash escapes only outside raw HTML
         if match["name"] and ":" not in match["name"] and not match["attrs"].strip():
             continue  # no attribute, no autolink: nothing for this scan to judge
-        if code.inside(match.start()):
-            continue
-        if blocks.inside(match.start()):
-            findings += _tag(text, match)  # raw HTML: the browser's tokenizer reads it all
-        elif not _escaped(text, match.start()):
-            # Inline, a renderer passes on only a tag complete by CommonMark's grammar and
-            # shows anything else (`a<b relation on sets, where b>c`) as text.
-            # Declarations and autolinks (`<javascript:...>`) are judged as they are.
-            inline = _INLINE_TAG.match(text, match.start())
-            if inline is not None or not match["name"] or ":" in match["name"]:
-                findings += _tag(text, inline or match)
+        findings += _tag(text, match)
     if live:
         # Elements and handlers are errors only where a browser reads a tag: as the HTML5
         # tokenizer reads what a CommonMark renderer passes on (`live_html`).
@@ -167,6 +155,34 @@ def _tags(text: str, code: CodeSpans, blocks: HtmlBlocks) -> Iterator[Finding]:
 
 
 _LIVE_CODES = frozenset({"DK220", "DK221"})
+
+
+def _tag_matches(text: str, blocks: HtmlBlocks) -> Iterator[tuple[re.Match[str], bool]]:
+    """Each tag, declaration or autolink as its reader sees it, in text order, with whether
+    it stands in an HTML block. There (raw) the browser's tokenizer reads everything, an
+    unclosed quote running on to its match. Inline, a renderer passes on only what CommonMark's
+    grammar completes and shows the rest as text (`a<b relation on sets, where b>c`; `<a
+    title="x` with a live tag after it), so the engine jumps in C from one complete tag to the
+    next and an incomplete one hides nothing."""
+    position = 0
+    for block_start, block_stop in [*blocks.spans(), (len(text), len(text))]:
+        while (found := _INLINE_CANDIDATE.search(text, position, block_start)) is not None:
+            start = found.start()
+            match = (
+                _DECLARATION.match(text, start)
+                if text.startswith("<!", start)
+                else _INLINE_TAG.match(text, start) or _AUTOLINK.match(text, start)
+            )
+            assert match is not None  # the candidate's lookahead is these patterns
+            position = match.end()
+            yield match, False
+        position = max(position, block_start)
+        while (found := _CANDIDATE.search(text, position, block_stop)) is not None:
+            match = _TAG.match(text, found.start())
+            position = match.end() if match else found.start() + 1
+            if match is not None:
+                yield match, True
+        position = max(position, block_stop)
 
 
 def _could_be_live(match: re.Match[str]) -> bool:
@@ -267,6 +283,18 @@ _INLINE_TAG = re.compile(
     r"(?P<attrs>(?:\s++[A-Za-z_:][A-Za-z0-9_.:-]*+"
     r"(?:\s*+=\s*+(?:[^\s\"'=<>`]++|'[^']*+'|\"[^\"]*+\"))?+)*+)\s*+/?>"
 )
+_AUTOLINK = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*+)(?P<attrs>)>")
+_DECLARATION = re.compile(
+    r"<(?P<declaration>!(?i:ENTITY|ATTLIST|ELEMENT)\b|!(?i:DOCTYPE)[^>\[]*\[)"
+)
+# The `<` of an inline tag with attributes, an autolink or a declaration: the three patterns
+# above as one lookahead (a plain `<b>` has nothing to judge and is skipped, as `_CANDIDATE`
+# skips it in raw HTML).
+_INLINE_LOOKAHEAD = "|".join(
+    re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)[1:]  # unnamed, after the `<`
+    for pattern in (_INLINE_TAG, _AUTOLINK, _DECLARATION)
+)
+_INLINE_CANDIDATE = re.compile(rf"<(?!/|[A-Za-z][A-Za-z0-9-]*+>)(?={_INLINE_LOOKAHEAD})")
 _CONTAINERS = re.compile(r"(?:[ \t]*+(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*+[ \t]*+")
 _BLOCK_NAMES = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
@@ -294,6 +322,12 @@ class HtmlBlocks:
     def __init__(self, text: str):
         self.text = text
         self.ranges: list[tuple[int, int]] | None = None
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The blocks as (start, stop) offsets, in text order."""
+        if self.ranges is None:
+            self.ranges = self._find()
+        return self.ranges
 
     def inside(self, offset: int) -> bool:
         if self.ranges is None:
