@@ -27,6 +27,7 @@ from ._html_lang import DEFAULT, attribute, checked_tag, language_of
 from ._html_text import (
     MEDIA_SCHEMES,
     escape,
+    escape_plain_lines,
     is_plain,
     safe_url,
     summary_markdown,
@@ -205,17 +206,26 @@ def _media(paper: Paper, media: bool, lang: str) -> str:
 def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
     if not paper.summary:
         return ""
-    items = []
-    for item in paper.summary:
-        text = item.text
-        if is_plain(text) or not within_markdown_limits(text):
-            body = escape(text)  # nothing to render, or too much for mistune in bounded time
-        else:
-            body = _unwrap_paragraph(markdown(text))
-        label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
-        items.append(f"<li>{label}{body}</li>\n")
-    own = attribute(language_of(item.text for item in paper.summary), lang)
+    joined = "\n".join([item.text for item in paper.summary])
+    bodies = escape_plain_lines(joined)  # nearly every summary: one check, one escape
+    if bodies is None:
+        bodies = [_item_body(item.text, markdown) for item in paper.summary]
+    items = [
+        f"<li>{_label(item.label)}{body}</li>\n"
+        for item, body in zip(paper.summary, bodies, strict=True)
+    ]
+    own = attribute(language_of([joined]), lang)  # a line feed is no letter
     return f'<ul class="summary"{own}>\n{"".join(items)}</ul>\n'
+
+
+def _item_body(text: str, markdown: Callable[[str], str]) -> str:
+    if is_plain(text) or not within_markdown_limits(text):
+        return escape(text)  # nothing to render, or too much for mistune in bounded time
+    return _unwrap_paragraph(markdown(text))
+
+
+def _label(label: str | None) -> str:
+    return "" if label is None else f'<span class="label">{escape(label)}</span>: '
 
 
 def _unwrap_paragraph(rendered: str) -> str:
