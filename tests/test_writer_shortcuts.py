@@ -21,7 +21,9 @@ from . import strategies
 
 # Text dense in what decides quoting, escaping and Markdown: delimiters, quotes, line breaks,
 # controls, markup, digits, noncharacters and spaces.
-_SPECIAL = ' ",\r\n\t\x00\x0b\x0c\x1f\x7f\x85\u2028\ufeff\ufffe\uffff&<>\'#*_`~[]!\\|=+-@.)0123456789'
+_SPECIAL = (
+    ' ",\r\n\t\x00\x0b\x0c\x1f\x7f\x85\u2028\ufeff\ufffe\uffff' + "&<>'#*_`~[]!\\|=+-@.)0123456789"
+)
 dense_text = st.text(
     alphabet=st.sampled_from(_SPECIAL) | st.characters(codec="utf-8", categories=["L", "N"]),
     max_size=30,

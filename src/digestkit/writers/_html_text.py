@@ -57,7 +57,7 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
     Relative URLs are resolved against huggingface.co, where the digests' relative media paths
     point; `javascript:`, `data:`, `file:` and every other scheme give None.
     """
-    if url.startswith(_WEB) and url.isprintable() and url[-1] != " " and _WEB_SCHEMES <= schemes:
+    if schemes >= _WEB_SCHEMES and url.startswith(_WEB) and url.isprintable() and url[-1] != " ":
         # Nearly every URL: nothing for `browser_url` to remove (no control, no TAB or line
         # break, no space at the end) and an http(s) scheme, which every allow-list has.
         return url
