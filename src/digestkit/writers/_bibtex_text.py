@@ -122,6 +122,16 @@ def _needs_protection(word: str) -> bool:
     return False
 
 
+# A title word other than the four fifths of them (`Learning`, `for`) that need no protection:
+# only these are looked at one by one.
+_UNCOMMON_WORD = re.compile(r"(?<!\S)(?![A-Z]?[a-z]+(?!\S))\S+")
+
+
+def _protected(match: re.Match[str]) -> str:
+    word = match.group()
+    return _protect_word(word) if _needs_protection(word) else word
+
+
 def escape_title(
     title: str, protect: Protect = "words", ascii: bool = False, raw_math: bool = False
 ) -> str:
@@ -133,12 +143,7 @@ def escape_title(
         # Most titles: nothing to escape or transliterate, and no math (`$` is special).
         if protect != "words":
             return _group(title) if protect == "title" and title else title
-        return "".join(
-            [
-                _protect_word(word) if _needs_protection(word) else word
-                for word in _TEXT_WORDS.findall(title)
-            ]
-        )
+        return _UNCOMMON_WORD.sub(_protected, title)
     math = math_segments(title, raw_math)
     outside = _MATH.sub("", title) if math else title
     table = _TEXT if braces_balanced(_braces_only(outside)) else _TEXT_UNBALANCED
