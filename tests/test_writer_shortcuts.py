@@ -73,3 +73,37 @@ def test_html_summary_of_mixed_items_matches_item_by_item() -> None:
     page = digestkit.dumps(DigestDocument(digests=[DailyDigest(date=None, papers=[paper])]), "html")
     assert '<li><span class="label">A</span>: 3D &lt;b&gt;</li>' in page
     assert "<li><strong>bold</strong> &amp; more</li>" in page
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, max_size=5))
+def test_hf_json_loss_checks_agree_with_their_long_forms(texts: list[str]) -> None:
+    """The hf-json writer's loss checks, each against the plain test it stands in for."""
+    from digestkit.hf_json import (
+        _all_tidy,
+        _is_tidy,
+        _may_read_back_escaped,
+        _reads_back_escaped,
+    )
+    from digestkit.markdown_text import escape_block, unescape_block
+
+    for text in texts:
+        assert _reads_back_escaped(text) == (escape_block(unescape_block(text)) != text)
+    if not _may_read_back_escaped("\n".join(texts)):
+        assert not any(escape_block(unescape_block(text)) != text for text in texts)
+    if _is_tidy("\n".join(texts), lines=True):
+        assert all(_is_tidy(t, lines=True) for t in texts)
+    assert _all_tidy(texts) == all(map(_is_tidy, texts))
+
+
+_URL_PIECES = st.sampled_from(
+    ["https://", "h", "x", "/", ".", "mp4", "MP4", "Qt", "webm", "?", "#", " ", "\t", "\u212a", ":"]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_URL_PIECES, max_size=8).map("".join))
+def test_video_file_names_agree_with_the_url_parse(url: str) -> None:
+    from digestkit.hf_json import _names_video_file, names_video_file
+
+    assert _names_video_file(url) == names_video_file(url)
