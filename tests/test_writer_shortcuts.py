@@ -107,3 +107,18 @@ def test_video_file_names_agree_with_the_url_parse(url: str) -> None:
     from digestkit.hf_json import _names_video_file, names_video_file
 
     assert _names_video_file(url) == names_video_file(url)
+
+
+_PATH_PIECES = st.sampled_from(
+    ["/", "a", ".", "png", "PNG", "mp4", "tar", "gz", "tgz", "svgz", ":", "data", "x", "Qt"]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_PATH_PIECES, max_size=8).map("".join))
+def test_atom_media_types_are_what_mimetypes_guesses(path: str) -> None:
+    import mimetypes
+
+    from digestkit.writers.atom import _media_type
+
+    assert _media_type(path) == mimetypes.guess_type(path)[0]

@@ -14,6 +14,7 @@ all of them), since a feed lists the newest day first whatever the input order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import mimetypes
 import re
@@ -42,7 +43,7 @@ _TAG_SAFE = "/?:@!$&'()*+,;=-._~"  # RFC 4151 `specific`: pchar, `/` and `?`
 def xml_text(value: str) -> str:
     """`value` escaped for XML text or a double-quoted attribute, controls shown visibly."""
     text = escape(value)
-    if _NOT_XML.search(text) is None:
+    if value.isprintable() or _NOT_XML.search(text) is None:  # FF, surrogates: unprintable
         return text
     return _NOT_XML.sub(_not_xml, text)
 
@@ -63,12 +64,31 @@ def _timestamp(date: dt.date) -> str:
     return f"{date.isoformat()}T00:00:00Z"
 
 
+# A path whose last segment is `name.ext` (no other dot, no `:`, nothing empty): `mimetypes`
+# reads its type from `.ext` alone, so the answer is remembered per extension.
+_SIMPLE_FILE = re.compile(r"[^.:]+\.([^.:]+)")
+
+
+@functools.lru_cache(maxsize=256)
+def _type_of_extension(extension: str) -> str | None:
+    return mimetypes.guess_type(f"x.{extension}")[0]
+
+
+def _media_type(path: str) -> str | None:
+    """`mimetypes.guess_type(path)[0]` for a URL's path."""
+    folder, slash, name = path.rpartition("/")
+    simple = _SIMPLE_FILE.fullmatch(name) if slash else None
+    if simple is None:
+        return mimetypes.guess_type(path)[0]
+    return _type_of_extension(simple[1])
+
+
 def _enclosure(paper: Paper) -> str:
     media = paper.media
     target = None if media is None else safe_url(media.url, MEDIA_SCHEMES)
     if media is None or target is None:
         return ""
-    kind = mimetypes.guess_type(urlsplit(target).path)[0]
+    kind = _media_type(urlsplit(target).path)
     kind_attribute = f' type="{xml_text(kind)}"' if kind else ""
     return f'<link rel="enclosure" href="{xml_text(target)}"{kind_attribute}/>\n'
 
