@@ -76,7 +76,7 @@ def _type_of_extension(extension: str) -> str | None:
 
 def _media_type(path: str) -> str | None:
     """`mimetypes.guess_type(path)[0]` for a URL's path."""
-    folder, slash, name = path.rpartition("/")
+    _, slash, name = path.rpartition("/")
     simple = _SIMPLE_FILE.fullmatch(name) if slash else None
     if simple is None:
         return mimetypes.guess_type(path)[0]
