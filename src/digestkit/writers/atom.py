@@ -104,18 +104,19 @@ class _Renderer:
     def entries(self, digest: DailyDigest, date: dt.date) -> list[str]:
         ids, elements = self.ids.setdefault(date, (Ids(), Ids()))
         keyed = [
-            (paper, self._key(ids, paper), elements.paper(paper, position))
+            (paper, self._key(ids, paper, arxiv_id), elements.paper(paper, position, arxiv_id))
             for position, paper in enumerate(digest.papers, 1)
+            for arxiv_id in (paper.arxiv_id,)
         ]
         if self.kind == "paper":
             return [self._paper(paper, key, element, date) for paper, key, element in keyed]
         return [self._day(keyed, ids, date)] if keyed else []
 
     @staticmethod
-    def _key(ids: Ids, paper: Paper) -> str:
+    def _key(ids: Ids, paper: Paper, arxiv_id: str | None) -> str:
         """`arxiv:<id>`, else `url:<URL>` for a link it may show, else `paper` (then `-2`...)."""
-        if paper.arxiv_id:
-            base = f"arxiv:{paper.arxiv_id}"
+        if arxiv_id:
+            base = f"arxiv:{arxiv_id}"
         else:
             url = safe_url(paper.url)
             base = "paper" if url is None else f"url:{url}"
