@@ -122,3 +122,11 @@ def test_atom_media_types_are_what_mimetypes_guesses(path: str) -> None:
     from digestkit.writers.atom import _media_type
 
     assert _media_type(path) == mimetypes.guess_type(path)[0]
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, min_size=1, max_size=5))
+def test_a_comma_in_a_name_shows_in_the_joined_line(names: list[str]) -> None:
+    """The canonical Markdown writer counts `, ` in the joined authors line instead of testing
+    each name."""
+    assert (", ".join(names).count(", ") >= len(names)) == any(", " in name for name in names)
