@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -130,3 +131,24 @@ def test_a_comma_in_a_name_shows_in_the_joined_line(names: list[str]) -> None:
     """The canonical Markdown writer counts `, ` in the joined authors line instead of testing
     each name."""
     assert (", ".join(names).count(", ") >= len(names)) == any(", " in name for name in names)
+
+
+_WEB_PIECES = st.sampled_from(
+    ["https://", "http://", "HTTP://", "h", "x.org", "/", "?", "#", ":", "[", "]", " ", "é", "."]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_WEB_PIECES, max_size=8).map("".join))
+def test_atom_url_paths_are_what_urlsplit_reads(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from digestkit.writers.atom import _url_path
+
+    try:
+        expected = urlsplit(url).path
+    except ValueError:
+        with pytest.raises(ValueError):
+            _url_path(url)
+    else:
+        assert _url_path(url) == expected

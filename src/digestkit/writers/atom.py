@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import html
 import mimetypes
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Literal, TextIO, get_args
@@ -64,23 +65,36 @@ def _timestamp(date: dt.date) -> str:
     return f"{date.isoformat()}T00:00:00Z"
 
 
-# A path whose last segment is `name.ext` (no other dot, no `:`, nothing empty): `mimetypes`
-# reads its type from `.ext` alone, so the answer is remembered per extension.
-_SIMPLE_FILE = re.compile(r"[^.:]+\.([^.:]+)")
-
-
 @functools.lru_cache(maxsize=256)
 def _type_of_extension(extension: str) -> str | None:
-    return mimetypes.guess_type(f"x.{extension}")[0]
+    return mimetypes.guess_type(f"x{extension}")[0]
 
 
 def _media_type(path: str) -> str | None:
-    """`mimetypes.guess_type(path)[0]` for a URL's path."""
-    _, slash, name = path.rpartition("/")
-    simple = _SIMPLE_FILE.fullmatch(name) if slash else None
-    if simple is None:
-        return mimetypes.guess_type(path)[0]
-    return _type_of_extension(simple[1])
+    """`mimetypes.guess_type(path)[0]` for a URL's path. A path from the root (no scheme to
+    read) whose extension maps to no other (`.tgz`) and names no encoding (`.gz`) has the
+    type of its extension alone, which is remembered."""
+    if path.startswith("/"):
+        extension = posixpath.splitext(path)[1]
+        if not mimetypes.inited:
+            mimetypes.init()
+        if (
+            ":" not in extension
+            and extension.lower() not in mimetypes.suffix_map
+            and extension not in mimetypes.encodings_map
+        ):
+            return _type_of_extension(extension)
+    return mimetypes.guess_type(path)[0]
+
+
+_WEB_PATH = re.compile(r"https?://[^/?#\[\]]*([^?#\[\]]*)(?![^?#]*[\[\]])")
+
+
+def _url_path(url: str) -> str:
+    """`urlsplit(url).path`; for a printable ASCII http(s) URL without brackets (no IPv6 host
+    for `urlsplit` to check or refuse), read off directly."""
+    simple = _WEB_PATH.match(url) if url.isascii() and url.isprintable() else None
+    return urlsplit(url).path if simple is None else simple[1]
 
 
 def _enclosure(paper: Paper) -> str:
@@ -88,7 +102,7 @@ def _enclosure(paper: Paper) -> str:
     target = None if media is None else safe_url(media.url, MEDIA_SCHEMES)
     if media is None or target is None:
         return ""
-    kind = _media_type(urlsplit(target).path)
+    kind = _media_type(_url_path(target))
     kind_attribute = f' type="{xml_text(kind)}"' if kind else ""
     return f'<link rel="enclosure" href="{xml_text(target)}"{kind_attribute}/>\n'
 
