@@ -655,9 +655,22 @@ def _may_read_back_escaped(text: str) -> bool:
     return _ESCAPED_BY_BLOCK.search(text) is not None or _LINE_START.search(text) is not None
 
 
+_BACKSLASHED_BY_BLOCK = re.compile(r"[`*\[\]<~|$]")
+_LONE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # `[^\W_]` is `str.isalnum`
+
+
 def _reads_back_escaped(text: str) -> bool:
     """Whether `text` written as plain text would read back as other Markdown."""
-    return _may_read_back_escaped(text) and escape_block(unescape_block(text)) != text
+    if not _may_read_back_escaped(text):
+        return False
+    if "\\" in text or "&" in text:
+        return escape_block(unescape_block(text)) != text
+    # Nothing to decode: `escape_block` changes the text exactly where it escapes something.
+    return bool(
+        _BACKSLASHED_BY_BLOCK.search(text)
+        or _LINE_START.search(text)
+        or ("_" in text and _LONE_UNDERSCORE.search(text))
+    )
 
 
 def _all_tidy(texts: list[str]) -> bool:
