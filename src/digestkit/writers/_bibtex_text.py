@@ -110,6 +110,9 @@ def _needs_protection(word: str) -> bool:
     letters (`Qwen2`, `3D`), or a lone capital other than the article `A` (the pronoun and
     numeral `I`, `I'm`, `Plan B`): the words a style's sentence-casing would damage. Bare
     numbers have no case to protect."""
+    if word.isalpha():  # most words: no digit, and the first letter is the first character
+        tail = word[1:]
+        return tail.lower() != tail if tail else word.isupper() and word != "A"
     for index, char in enumerate(word):
         if char.isalpha():
             tail = word[index + 1 :]
@@ -119,6 +122,16 @@ def _needs_protection(word: str) -> bool:
     return False
 
 
+# A title word other than the four fifths of them (`Learning`, `for`) that need no protection:
+# only these are looked at one by one.
+_UNCOMMON_WORD = re.compile(r"(?<!\S)(?![A-Z]?[a-z]+(?!\S))\S+")
+
+
+def _protected(match: re.Match[str]) -> str:
+    word = match.group()
+    return _protect_word(word) if _needs_protection(word) else word
+
+
 def escape_title(
     title: str, protect: Protect = "words", ascii: bool = False, raw_math: bool = False
 ) -> str:
@@ -126,6 +139,11 @@ def escape_title(
 
     Math is braced too unless `protect="none"`: styles lowercase it like text (`$L_2$` would
     print as `$l_2$`)."""
+    if _SPECIAL.search(title) is None and (not ascii or title.isascii()):
+        # Most titles: nothing to escape or transliterate, and no math (`$` is special).
+        if protect != "words":
+            return _group(title) if protect == "title" and title else title
+        return _UNCOMMON_WORD.sub(_protected, title)
     math = math_segments(title, raw_math)
     outside = _MATH.sub("", title) if math else title
     table = _TEXT if braces_balanced(_braces_only(outside)) else _TEXT_UNBALANCED

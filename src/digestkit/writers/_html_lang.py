@@ -31,13 +31,17 @@ _ASCII_LETTERS = string.ascii_letters.encode()
 # slower on the corpus.
 _HANGUL_LEADS = bytes(range(0xEA, 0xEE))
 # BCP 47 as HTML needs it: a 2-3 letter language (or 4-8 for registered ones), then subtags.
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def language_of(texts: Iterable[str]) -> str | None:
     """`ko` or `en` for `texts` together, from their Hangul and ASCII letters; None when they
     hold neither."""
-    data = "".join(texts).encode("utf-8", "surrogatepass")
+    text = "".join(texts)
+    if text.isascii():  # English titles: no Hangul, so any letter decides
+        return None if _ASCII_LETTER.search(text) is None else "en"
+    data = text.encode("utf-8", "surrogatepass")
     hangul = len(data) - len(data.translate(None, _HANGUL_LEADS))
     letters = hangul + len(data) - len(data.translate(None, _ASCII_LETTERS))
     if not letters:

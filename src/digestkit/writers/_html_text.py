@@ -24,6 +24,8 @@ SITE = "https://huggingface.co/"
 
 MEDIA_SCHEMES = frozenset({"http", "https"})
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_WEB = ("https:", "http:")
+_WEB_SCHEMES = frozenset({"http", "https"})
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # Characters that are not allowed raw in HTML text or attributes (C0 controls other than TAB,
@@ -33,11 +35,18 @@ _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20) if code not in 
 _CONTROL_PICTURES.update({0x7F: 0x2421, 0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD})
 
 
+_MARKUP_CHARACTERS = re.compile("[&<>\"']")
+
+
 def escape(value: str) -> str:
     """`value` as HTML text or attribute content: markup characters escaped, controls visible."""
     # `str.translate` with a mapping costs some 40 ns a character; `isprintable` (False for
-    # every character the mapping changes) skips it for nearly all text, in C.
-    if not value.isprintable():
+    # every character the mapping changes) skips it for nearly all text, in C. Most texts have
+    # no markup character either, and one search costs less than `html.escape`'s five replaces.
+    if value.isprintable():
+        if _MARKUP_CHARACTERS.search(value) is None:
+            return value
+    else:
         value = value.translate(_CONTROL_PICTURES)
     return html.escape(value, quote=True)
 
@@ -48,6 +57,10 @@ def safe_url(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> str | None:
     Relative URLs are resolved against huggingface.co, where the digests' relative media paths
     point; `javascript:`, `data:`, `file:` and every other scheme give None.
     """
+    if schemes >= _WEB_SCHEMES and url.startswith(_WEB) and url.isprintable() and url[-1] != " ":
+        # Nearly every URL: nothing for `browser_url` to remove (no control, no TAB or line
+        # break, no space at the end) and an http(s) scheme, which every allow-list has.
+        return url
     cleaned = browser_url(url)  # the scheme as the browser will read it
     if not cleaned or cleaned.startswith("#"):
         return None
@@ -109,16 +122,28 @@ class SummaryRenderer(mistune.HTMLRenderer):
 # Text in which Markdown finds nothing to do: one line, no character that opens inline markup
 # (escapes, code, emphasis, links, images, HTML, entities), nothing at the start that opens a
 # block (heading, quote, list, thematic break, code, fence, HTML, link definition), no control
-# or line-separator character, no whitespace at either end (which Markdown would drop). That is
-# 97% of corpus items; a test checks that mistune renders each of them as its escaped text.
-_PLAIN = re.compile(
-    r"[^\s#>+\-*_=0-9`~<\[\\&!|][^\\`*_\[\]<>!&~\x00-\x1f\x7f\x85\u2028\u2029]*(?<!\s)"
-)
+# or line-separator character, no whitespace at either end (which Markdown would drop). Digits
+# open an ordered list only when a `.` or `)` follows them (`3D` does not). That is 98% of
+# corpus items; a test checks that mistune renders each of them as its escaped text.
+_PLAIN_START = r"(?:[^\s#>+\-*_=0-9`~<\[\\&!|]|[0-9]+(?![0-9.)]))"
+_PLAIN_REST = r"\\`*_\[\]<>!&~\x00-\x1f\x7f\x85\u2028\u2029"
+_PLAIN = re.compile(rf"{_PLAIN_START}[^{_PLAIN_REST}]*(?<!\s)")
+# Plain items joined by line feeds (which none holds), with no noncharacter either: then
+# `html.escape` alone escapes them, and a whole summary is checked and escaped in one call each.
+_ALL_PLAIN = re.compile(rf"{_PLAIN.pattern}(?:\n{_PLAIN.pattern})*")
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
 
 def is_plain(text: str) -> bool:
     """Whether summary Markdown `text` renders as nothing but its escaped self."""
     return _PLAIN.fullmatch(text) is not None
+
+
+def escape_plain_lines(joined: str) -> list[str] | None:
+    """The escaped items of plain summary items joined by line feeds, else None."""
+    if _ALL_PLAIN.fullmatch(joined) is None or _NONCHARACTERS.search(joined) is not None:
+        return None
+    return html.escape(joined, quote=True).split("\n")
 
 
 # mistune's inline parser is quadratic on nested emphasis (`*a *a ... a* a*`: 22 s for 40 kB)

@@ -14,8 +14,10 @@ all of them), since a feed lists the newest day first whatever the input order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import mimetypes
+import posixpath
 import re
 from collections.abc import Iterable
 from typing import Literal, TextIO, get_args
@@ -42,7 +44,7 @@ _TAG_SAFE = "/?:@!$&'()*+,;=-._~"  # RFC 4151 `specific`: pchar, `/` and `?`
 def xml_text(value: str) -> str:
     """`value` escaped for XML text or a double-quoted attribute, controls shown visibly."""
     text = escape(value)
-    if _NOT_XML.search(text) is None:
+    if value.isprintable() or _NOT_XML.search(text) is None:  # FF, surrogates: unprintable
         return text
     return _NOT_XML.sub(_not_xml, text)
 
@@ -63,12 +65,44 @@ def _timestamp(date: dt.date) -> str:
     return f"{date.isoformat()}T00:00:00Z"
 
 
+@functools.lru_cache(maxsize=256)
+def _type_of_extension(extension: str) -> str | None:
+    return mimetypes.guess_type(f"x{extension}")[0]
+
+
+def _media_type(path: str) -> str | None:
+    """`mimetypes.guess_type(path)[0]` for a URL's path. A path from the root (no scheme to
+    read) whose extension maps to no other (`.tgz`) and names no encoding (`.gz`) has the
+    type of its extension alone, which is remembered."""
+    if path.startswith("/"):
+        extension = posixpath.splitext(path)[1]
+        if not mimetypes.inited:
+            mimetypes.init()
+        if (
+            ":" not in extension
+            and extension.lower() not in mimetypes.suffix_map
+            and extension not in mimetypes.encodings_map
+        ):
+            return _type_of_extension(extension)
+    return mimetypes.guess_type(path)[0]
+
+
+_WEB_PATH = re.compile(r"https?://[^/?#\[\]]*([^?#\[\]]*)(?![^?#]*[\[\]])")
+
+
+def _url_path(url: str) -> str:
+    """`urlsplit(url).path`; for a printable ASCII http(s) URL without brackets (no IPv6 host
+    for `urlsplit` to check or refuse), read off directly."""
+    simple = _WEB_PATH.match(url) if url.isascii() and url.isprintable() else None
+    return urlsplit(url).path if simple is None else simple[1]
+
+
 def _enclosure(paper: Paper) -> str:
     media = paper.media
     target = None if media is None else safe_url(media.url, MEDIA_SCHEMES)
     if media is None or target is None:
         return ""
-    kind = mimetypes.guess_type(urlsplit(target).path)[0]
+    kind = _media_type(_url_path(target))
     kind_attribute = f' type="{xml_text(kind)}"' if kind else ""
     return f'<link rel="enclosure" href="{xml_text(target)}"{kind_attribute}/>\n'
 
@@ -84,18 +118,19 @@ class _Renderer:
     def entries(self, digest: DailyDigest, date: dt.date) -> list[str]:
         ids, elements = self.ids.setdefault(date, (Ids(), Ids()))
         keyed = [
-            (paper, self._key(ids, paper), elements.paper(paper, position))
+            (paper, self._key(ids, paper, arxiv_id), elements.paper(paper, position, arxiv_id))
             for position, paper in enumerate(digest.papers, 1)
+            for arxiv_id in (paper.arxiv_id,)
         ]
         if self.kind == "paper":
             return [self._paper(paper, key, element, date) for paper, key, element in keyed]
         return [self._day(keyed, ids, date)] if keyed else []
 
     @staticmethod
-    def _key(ids: Ids, paper: Paper) -> str:
+    def _key(ids: Ids, paper: Paper, arxiv_id: str | None) -> str:
         """`arxiv:<id>`, else `url:<URL>` for a link it may show, else `paper` (then `-2`...)."""
-        if paper.arxiv_id:
-            base = f"arxiv:{paper.arxiv_id}"
+        if arxiv_id:
+            base = f"arxiv:{arxiv_id}"
         else:
             url = safe_url(paper.url)
             base = "paper" if url is None else f"url:{url}"

@@ -45,11 +45,28 @@ def author(name: str) -> dict[str, str]:
     return {"literal": name} if parts is None else {"family": parts.family, "given": parts.given}
 
 
-def item(paper: Paper, key: str, date: dt.date | None, abstract: bool) -> dict[str, Any]:
-    """One CSL item, fields in the order Zotero writes them."""
+class _Authors(dict[str, dict[str, str]]):
+    """`author` of each name, remembered for one output (most authors write several papers);
+    the JSON encoder only reads the dictionaries, so items share them."""
+
+    def __missing__(self, name: str) -> dict[str, str]:
+        written = self[name] = author(name)
+        return written
+
+
+def item(
+    paper: Paper,
+    key: str,
+    date: dt.date | None,
+    abstract: bool,
+    authors: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """One CSL item, fields in the order Zotero writes them. `authors`: the names already
+    written (`_Authors`)."""
     fields: dict[str, Any] = {"id": key, "type": "article", "title": paper.title}
     if paper.authors:
-        fields["author"] = [author(name) for name in paper.authors]
+        names = _Authors() if authors is None else authors
+        fields["author"] = [names[name] for name in paper.authors]
     if abstract and paper.summary:
         fields["abstract"] = summary_cell(paper)
     if paper.arxiv_id is not None:
@@ -91,7 +108,8 @@ def write(
     if not isinstance(abstract, bool):
         raise FormatError(f"csl-json abstract={abstract!r}; expected True or False")
     separator = "[\n"
+    authors = _Authors()
     for paper, key, date, _ in keyed_papers(documents):
-        out.write(separator + _json(item(paper, key, date, abstract)))
+        out.write(separator + _json(item(paper, key, date, abstract, authors)))
         separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")

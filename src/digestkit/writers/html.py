@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from types import EllipsisType
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from ._html_lang import DEFAULT, attribute, checked_tag, language_of
 from ._html_text import (
     MEDIA_SCHEMES,
     escape,
+    escape_plain_lines,
     is_plain,
     safe_url,
     summary_markdown,
@@ -105,8 +107,11 @@ class Ids:
     def digest(self, digest: DailyDigest) -> str:
         return self.make(f"day-{digest.date.isoformat()}" if digest.date else "day-undated")
 
-    def paper(self, paper: Paper, position: int) -> str:
-        key = paper.arxiv_id.replace("/", "-") if paper.arxiv_id else f"{position}"
+    def paper(self, paper: Paper, position: int, arxiv_id: str | EllipsisType | None = ...) -> str:
+        """`arxiv_id`: the paper's, when the caller has it already (it is derived on each read)."""
+        if arxiv_id is ...:
+            arxiv_id = paper.arxiv_id
+        key = arxiv_id.replace("/", "-") if arxiv_id else f"{position}"
         return self.make(f"paper-{key}")
 
 
@@ -169,10 +174,10 @@ def _title_link(paper: Paper) -> str:
     return f'<a href="{escape(target)}">{title}</a>'
 
 
-def _meta(paper: Paper, lang: str) -> str:
+def _meta(paper: Paper, arxiv_id: str | None, lang: str) -> str:
     parts = []
-    if paper.arxiv_id:
-        parts.append(f'<span class="arxiv-id">arXiv:{escape(paper.arxiv_id)}</span>')
+    if arxiv_id:
+        parts.append(f'<span class="arxiv-id">arXiv:{escape(arxiv_id)}</span>')
     votes = "votes unknown" if paper.votes is None else _count(paper.votes, "vote")
     parts.append(f'<span class="votes">{votes}</span>')
     return f'<p class="meta"{attribute(DEFAULT, lang)}>{"".join(parts)}</p>\n'
@@ -205,17 +210,26 @@ def _media(paper: Paper, media: bool, lang: str) -> str:
 def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
     if not paper.summary:
         return ""
-    items = []
-    for item in paper.summary:
-        text = item.text
-        if is_plain(text) or not within_markdown_limits(text):
-            body = escape(text)  # nothing to render, or too much for mistune in bounded time
-        else:
-            body = _unwrap_paragraph(markdown(text))
-        label = "" if item.label is None else f'<span class="label">{escape(item.label)}</span>: '
-        items.append(f"<li>{label}{body}</li>\n")
-    own = attribute(language_of(item.text for item in paper.summary), lang)
+    joined = "\n".join([item.text for item in paper.summary])
+    bodies = escape_plain_lines(joined)  # nearly every summary: one check, one escape
+    if bodies is None:
+        bodies = [_item_body(item.text, markdown) for item in paper.summary]
+    items = [
+        f"<li>{_label(item.label)}{body}</li>\n"
+        for item, body in zip(paper.summary, bodies, strict=True)
+    ]
+    own = attribute(language_of([joined]), lang)  # a line feed is no letter
     return f'<ul class="summary"{own}>\n{"".join(items)}</ul>\n'
+
+
+def _item_body(text: str, markdown: Callable[[str], str]) -> str:
+    if is_plain(text) or not within_markdown_limits(text):
+        return escape(text)  # nothing to render, or too much for mistune in bounded time
+    return _unwrap_paragraph(markdown(text))
+
+
+def _label(label: str | None) -> str:
+    return "" if label is None else f'<span class="label">{escape(label)}</span>: '
 
 
 def _unwrap_paragraph(rendered: str) -> str:
@@ -233,8 +247,12 @@ def paper_html(
     media: bool,
     markdown: Callable[[str], str],
     lang: str = DEFAULT,
+    arxiv_id: str | EllipsisType | None = ...,
 ) -> str:
-    """One `<article>`; `lang` is the page's language, which parts in another one override."""
+    """One `<article>`; `lang` is the page's language, which parts in another one override.
+    `arxiv_id`: the paper's, when the caller has it already."""
+    if arxiv_id is ...:
+        arxiv_id = paper.arxiv_id
     # A name with a comma in it ("Chen, Wei") would blur into its neighbours in a comma list.
     separator = "; " if any("," in name for name in paper.authors) else ", "
     authors = separator.join(paper.authors)
@@ -242,7 +260,7 @@ def paper_html(
         f'<article class="paper" id="{escape(element_id)}">\n'
         f'<h3 class="title"{attribute(language_of([paper.title]), lang)}>'
         f"{_title_link(paper)}</h3>\n"
-        + _meta(paper, lang)
+        + _meta(paper, arxiv_id, lang)
         + _media(paper, media, lang)
         + (f'<p class="authors">{escape(authors)}</p>\n' if authors else "")
         + _summary(paper, markdown, lang)
@@ -312,8 +330,13 @@ def write(
             f'<p class="count"{english}>{_count(len(digest.papers), "paper")}</p>\n'
         )
         for position, paper in enumerate(digest.papers, 1):
-            element_id = ids.paper(paper, position)
-            out.write(paper_html(paper, element_id, media=media, markdown=markdown, lang=page))
+            arxiv_id = paper.arxiv_id
+            element_id = ids.paper(paper, position, arxiv_id)
+            out.write(
+                paper_html(
+                    paper, element_id, media=media, markdown=markdown, lang=page, arxiv_id=arxiv_id
+                )
+            )
         out.write("</section>\n")
     out.write("</main>\n</body>\n</html>\n")
 

@@ -59,8 +59,12 @@ def authors_line(paper: Paper) -> str:
     if not names:
         return ""
     joined = ", ".join(names)
-    if any(", " in name or _CONTROL.search(name) for name in names) or (
-        joined.startswith("[") and joined.endswith("]")
+    # A `, ` inside a name is one more than the separators (`, ` cannot overlap itself), and
+    # the separators hold no control character: the whole line answers for every name.
+    if (
+        joined.count(", ") >= len(names)
+        or _CONTROL.search(joined)
+        or (joined.startswith("[") and joined.endswith("]"))
     ):
         # Comma-joining would split these names apart again: use the list form, which the
         # generator also wrote and which reads back exactly. `repr` writes a control character

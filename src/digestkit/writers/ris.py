@@ -27,13 +27,16 @@ from .csl_json import arxiv_month
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421, 0x09: 0x20}
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]|^\s|\s$")
+# A character class alone: `^\s|\s$` in the pattern made `re` try both at every position.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def value(text: str) -> str:
     """`text` as one RIS line's value: line breaks as spaces, other controls visible, and no
     space at either end (readers strip it)."""
-    if _UNSAFE.search(text) is None:
+    if text.isprintable() and text[:1] != " " and text[-1:] != " ":
+        return text  # nearly all: every control and whitespace but the space is unprintable
+    if _UNSAFE.search(text) is None and not text[:1].isspace() and not text[-1:].isspace():
         return text
     return _LINE_BREAK.sub(" ", text).translate(_CONTROL).strip()
 
@@ -42,6 +45,14 @@ def author(name: str) -> str:
     """`Family, Given` (RIS's form) where the name splits safely, else the name as written."""
     parts = split_name(name)
     return name if parts is None else f"{parts.family}, {parts.given}"
+
+
+class _Authors(dict[str, str]):
+    """`author` of each name, remembered for one output: most authors write several papers."""
+
+    def __missing__(self, name: str) -> str:
+        written = self[name] = author(name)
+        return written
 
 
 def _dates(paper: Paper, date: dt.date | None) -> list[tuple[str, str]]:
@@ -56,10 +67,14 @@ def _dates(paper: Paper, date: dt.date | None) -> list[tuple[str, str]]:
     return fields
 
 
-def record(paper: Paper, key: str, date: dt.date | None) -> str:
-    """One record, `TY` first and `ER` last, every line ending CRLF."""
+def record(
+    paper: Paper, key: str, date: dt.date | None, authors: dict[str, str] | None = None
+) -> str:
+    """One record, `TY` first and `ER` last, every line ending CRLF. `authors`: the names
+    already written (`_Authors`)."""
+    names = _Authors() if authors is None else authors
     fields = [("TY", "GEN"), ("ID", key), ("TI", paper.title)]
-    fields += [("AU", author(name)) for name in paper.authors]
+    fields += [("AU", names[name]) for name in paper.authors]
     fields += _dates(paper, date)
     fields.append(("UR", paper.url))
     if paper.arxiv_id is not None:
@@ -82,6 +97,7 @@ def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -
             f"the ris format takes no option {next(iter(unknown))!r}; it has no options"
         )
     separator = ""
+    authors = _Authors()
     for paper, key, date, _ in keyed_papers(documents):
-        out.write(separator + record(paper, key, date))
+        out.write(separator + record(paper, key, date, authors))
         separator = "\r\n"

@@ -1,0 +1,154 @@
+"""The writers' shortcuts give exactly what the general code they stand in for gives.
+
+The CSV writer quotes cells itself instead of through the csv module; the HTML writer checks and
+escapes a summary of plain items in one call. Each is compared here with the code it replaced,
+on generated text that is dense in the characters the shortcut decides on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import digestkit
+from digestkit import DailyDigest, DigestDocument, Paper, SummaryItem
+from digestkit.writers import csv_format
+
+from . import strategies
+
+# Text dense in what decides quoting, escaping and Markdown: delimiters, quotes, line breaks,
+# controls, markup, digits, noncharacters and spaces.
+_SPECIAL = (
+    ' ",\r\n\t\x00\x0b\x0c\x1f\x7f\x85\u2028\ufeff\ufffe\uffff' + "&<>'#*_`~[]!\\|=+-@.)0123456789"
+)
+dense_text = st.text(
+    alphabet=st.sampled_from(_SPECIAL) | st.characters(codec="utf-8", categories=["L", "N"]),
+    max_size=30,
+)
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, min_size=2, max_size=9))
+def test_csv_cells_are_quoted_as_the_csv_module_quotes_them(cells: list[str]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    assert csv_format.line(cells) == out.getvalue()
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, min_size=1, max_size=6))
+def test_a_summary_escaped_at_once_is_each_item_escaped(texts: list[str]) -> None:
+    """`escape_plain_lines` is used only when every item is plain, and then gives what the
+    per-item path gives."""
+    from digestkit.writers._html_text import escape, escape_plain_lines, is_plain
+
+    lines = escape_plain_lines("\n".join(texts))
+    if lines is not None:
+        assert all(is_plain(text) for text in texts)
+        assert lines == [escape(text) for text in texts]
+    elif all(is_plain(text) for text in texts):
+        assert any(c in text for text in texts for c in "\ufffe\uffff")
+
+
+def test_digits_open_a_list_only_before_a_dot_or_parenthesis() -> None:
+    """`3D`, `2024년` and `10x` are plain; `3. x` and `1) x` are lists, left to mistune."""
+    from digestkit.writers._html_text import is_plain, summary_markdown
+    from digestkit.writers.html import _unwrap_paragraph
+
+    markdown = summary_markdown()
+    for text in ("3D scenes", "2024년 모델", "10x faster", "7", "12 3. b"):
+        assert is_plain(text)
+        assert _unwrap_paragraph(markdown(text)) == text
+    for text in ("3. x", "1) x", "12.5 points", "3.", "42)"):
+        assert not is_plain(text)
+
+
+def test_html_summary_of_mixed_items_matches_item_by_item() -> None:
+    """A summary with one item that needs mistune renders every item on its own path."""
+    items = [SummaryItem(label="A", text="3D <b>"), SummaryItem(text="**bold** & more")]
+    paper = Paper(title="T", url="https://arxiv.org/abs/2401.00001", summary=items)
+    page = digestkit.dumps(DigestDocument(digests=[DailyDigest(date=None, papers=[paper])]), "html")
+    assert '<li><span class="label">A</span>: 3D &lt;b&gt;</li>' in page
+    assert "<li><strong>bold</strong> &amp; more</li>" in page
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, max_size=5))
+def test_hf_json_loss_checks_agree_with_their_long_forms(texts: list[str]) -> None:
+    """The hf-json writer's loss checks, each against the plain test it stands in for."""
+    from digestkit.hf_json import (
+        _all_tidy,
+        _is_tidy,
+        _may_read_back_escaped,
+        _reads_back_escaped,
+    )
+    from digestkit.markdown_text import escape_block, unescape_block
+
+    for text in texts:
+        assert _reads_back_escaped(text) == (escape_block(unescape_block(text)) != text)
+    if not _may_read_back_escaped("\n".join(texts)):
+        assert not any(escape_block(unescape_block(text)) != text for text in texts)
+    if _is_tidy("\n".join(texts), lines=True):
+        assert all(_is_tidy(t, lines=True) for t in texts)
+    assert _all_tidy(texts) == all(map(_is_tidy, texts))
+
+
+_URL_PIECES = st.sampled_from(
+    ["https://", "h", "x", "/", ".", "mp4", "MP4", "Qt", "webm", "?", "#", " ", "\t", "\u212a", ":"]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_URL_PIECES, max_size=8).map("".join))
+def test_video_file_names_agree_with_the_url_parse(url: str) -> None:
+    from digestkit.hf_json import _names_video_file, names_video_file
+
+    assert _names_video_file(url) == names_video_file(url)
+
+
+_PATH_PIECES = st.sampled_from(
+    ["/", "a", ".", "png", "PNG", "mp4", "tar", "gz", "tgz", "svgz", ":", "data", "x", "Qt"]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_PATH_PIECES, max_size=8).map("".join))
+def test_atom_media_types_are_what_mimetypes_guesses(path: str) -> None:
+    import mimetypes
+
+    from digestkit.writers.atom import _media_type
+
+    assert _media_type(path) == mimetypes.guess_type(path)[0]
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text, min_size=1, max_size=5))
+def test_a_comma_in_a_name_shows_in_the_joined_line(names: list[str]) -> None:
+    """The canonical Markdown writer counts `, ` in the joined authors line instead of testing
+    each name."""
+    assert (", ".join(names).count(", ") >= len(names)) == any(", " in name for name in names)
+
+
+_WEB_PIECES = st.sampled_from(
+    ["https://", "http://", "HTTP://", "h", "x.org", "/", "?", "#", ":", "[", "]", " ", "é", "."]
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_WEB_PIECES, max_size=8).map("".join))
+def test_atom_url_paths_are_what_urlsplit_reads(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from digestkit.writers.atom import _url_path
+
+    try:
+        expected = urlsplit(url).path
+    except ValueError:
+        with pytest.raises(ValueError):
+            _url_path(url)
+    else:
+        assert _url_path(url) == expected
