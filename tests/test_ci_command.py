@@ -35,5 +35,7 @@ def test_the_suite_runs_on_every_core_with_the_long_profile_documented() -> None
 
 
 def test_the_command_is_read_from_the_test_suite_block() -> None:
-    readme = "```sh\npip install .\n```\n\nrun the whole test suite (x):\n\n```sh\npytest -n 3\n```\n"
+    readme = (
+        "```sh\npip install .\n```\n\nrun the whole test suite (x):\n\n```sh\npytest -n 3\n```\n"
+    )
     assert readme_test_command(readme) == "pytest -n 3"
