@@ -8,12 +8,14 @@ in process. Interrupting a run stops its workers and leaves no temporary output.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,14 +94,31 @@ def test_fail_fast_and_fmt_rewrites_are_the_same_with_workers(mixed: Path, tmp_p
 
 
 def test_workers_do_the_work() -> None:
-    pids = list(_jobs.map_inputs(_pid, list(range(40)), 2))
+    # Each worker waits at its first input until the other has started, so one that starts
+    # first cannot take every chunk on a loaded machine (it did once, with the suite on 2 cores).
+    global _BOTH_STARTED
+    _BOTH_STARTED = multiprocessing.get_context("fork").Barrier(2, timeout=60)
+    try:
+        pids = list(_jobs.map_inputs(_pid, list(range(40)), 2))
+    finally:
+        _BOTH_STARTED = None
     assert pids[0] == os.getpid()  # the first input is read in process, importing the reader
     assert os.getpid() not in pids[1:]
     assert len(set(pids[1:])) == 2
     assert list(_jobs.map_inputs(_pid, list(range(40)), 1)) == [os.getpid()] * 40
 
 
+_BOTH_STARTED: Any = None
+"""A barrier the forked workers inherit (test_workers_do_the_work)."""
+_PARENT = os.getpid()
+_waited = False
+
+
 def _pid(_: object) -> int:
+    global _waited
+    if _BOTH_STARTED is not None and os.getpid() != _PARENT and not _waited:
+        _waited = True
+        _BOTH_STARTED.wait()
     return os.getpid()
 
 
