@@ -1,7 +1,7 @@
 """The reader's fast paths give exactly what its general paths give.
 
-* A block of the generator's own shape is read in one step (`paper_block._SHAPE`); with that
-  step switched off, every line goes through `PaperBlock.consume` one by one, and the papers,
+* A block of the generator's own shape is read in one step (`paper_block._BLOCK`, one match
+  over the text); with that step switched off, every line goes through `PaperBlock.consume` one by one, and the papers,
   diagnostics, layout and faithful output must not change.
 * Papers and summary items valid by construction are built without pydantic
   (`models.parsed_paper`, `parsed_item`); pydantic's own validation of the same values must
@@ -59,7 +59,7 @@ def test_the_one_step_block_reads_as_line_by_line(
 ) -> None:
     texts = _texts(corpus)
     fast = [_outcome(digestkit.parse(text)) for text in texts]
-    monkeypatch.setattr(paper_block, "_SHAPE", re.compile(r"(?!)"))  # never matches
+    monkeypatch.setattr(paper_block, "_BLOCK", re.compile(r"(?!)"))  # never matches
     slow = [_outcome(digestkit.parse(text)) for text in texts]
     assert len(fast) == len(slow)
     for one, other in zip(fast, slow, strict=True):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,7 +22,7 @@ from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
 from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
-from .paper_block import PaperBlock, codes
+from .paper_block import PaperBlock, codes, one_step
 from .scan import classify
 from .source import Source
 
@@ -54,6 +56,7 @@ class _Walk:
         self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
         self.spans: dict[Spans, Spans] = {}  # paper layouts of the same shape share spans
         self.link_report: list[Diagnostic] = []  # DK113/DK208, reported after the walk's
+        self.offsets: list[int] | None = None  # each line's offset in the text, when needed
 
     def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
         self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
@@ -88,7 +91,7 @@ class _Walk:
         self.digests.append(_Digest(index, date))
         self.region = "head"
 
-    def _start_paper(self, index: int, heading: fields.Heading) -> None:
+    def _open_paper(self, index: int) -> None:
         if self.region in ("preamble", "epilogue"):
             self._end_preamble(index)
             self._close_region(index)
@@ -98,10 +101,41 @@ class _Walk:
             self.digests.append(undated)
         else:
             self._close_region(index)
+        self.region = "paper"
+
+    def _start_paper(self, index: int, heading: fields.Heading) -> None:
+        self._open_paper(index)
         self.paper = PaperBlock(
             self.lines, self.kinds, index, heading, self.report, self.source.path, self.codes
         )
-        self.region = "paper"
+
+    def _one_step(self, index: int) -> int | None:
+        """Open and read in one step the paper whose heading is line `index`, if its block has
+        the generator's shape (`paper_block.one_step`); the index of the line after it."""
+        if self.offsets is None:
+            source = self.source
+            if source.starts is not None or source.content is not source.lines:
+                self.offsets = []  # CR line endings: content lines are no slices of the text
+            else:
+                self.offsets = list(accumulate(map(add, map(len, self.lines), repeat(1)), initial=0))
+        if not self.offsets:
+            return None
+        found = one_step(self.source.text, self.offsets[index], self.codes, index)
+        if found is None:
+            return None
+        match, stop = found
+        self._open_paper(index)
+        self.paper = PaperBlock(
+            self.lines,
+            self.kinds,
+            index,
+            fields.Heading(match[1], match[2]),
+            self.report,
+            self.source.path,
+            self.codes,
+        )
+        self.paper.read_whole(match, stop)
+        return stop
 
     def _start_epilogue(self, index: int) -> None:
         self._close_region(index)
@@ -116,6 +150,9 @@ class _Walk:
             kind = kinds[index]
             if kind == "digest":
                 self._start_digest(index)
+            elif kind == "paper" and (stop := self._one_step(index)) is not None:
+                index = stop
+                continue
             elif kind == "paper" and (heading := self._heading(index)):
                 self._start_paper(index, heading)
             elif self.region in ("preamble", "epilogue"):

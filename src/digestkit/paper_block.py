@@ -43,19 +43,56 @@ CODES.update(dict.fromkeys(_STOP_KINDS, "$"))
 
 
 def codes(kinds: list[str]) -> str:
-    """The line kinds as one string, one character a line, for `_SHAPE` to match."""
+    """The line kinds as one string, one character a line, for `one_step` to check."""
     get = CODES.get
     return "".join([get(kind, "x") for kind in kinds])
 
 
-_SHAPE = re.compile(r"(b*)I(b*)V(b*)A(b*)(-(?:b*-)*)(b*)(?=\$|$)")
-"""The generator's own block after the heading (eras E3-E5, 98% of the corpus): image, Vote,
-Authors and bullets, blank lines between, up to the next heading. `consume` reads a block of
-this shape in one step, to the same values, chunks and diagnostics as line by line."""
-_PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
-"""`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
+_BLOCK = re.compile(
+    r"###[ \t]+\[([^\[\]`\\<&\n]+)\]\(([^\s()<>\\&\"'\]]+)\)[ \t]*\n"  # 1 title, 2 url
+    r"(\n*)!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 blank lines, 4 image URL
+    r"(\n*)Vote:[ \t]*([0-9]{1,18})[ \t]*\n"  # 5, 6 votes
+    r"(\n*)(Authors:[^\n]*)\n"  # 7, 8 the Authors line
+    r"(\n*)("  # 9, 10: the bullets and the blank lines between and after them
+    r"(?:- (?![ \t])(?![- \t]*\n)"  # `- text`, not a thematic break (`- - -`)
+    r"(?:(\*\*\*?)[^*\s](?:[^*\n]*[^*\s])?\11:[ \t]*|(?![*_]))"  # `***Label***:` or none
+    r"[^\n]*\n\n*)+)"
+)
+"""The generator's own block (eras E3-E5, 98% of the corpus) as text, from its heading to its
+last bullet and the blank lines after it: image, Vote, Authors and `- ` bullets (plain or
+`***Label***:`), empty lines between. `one_step` reads a block of this shape with this one
+match, to the same values, chunks and diagnostics as `consume` line by line. Each line the
+pattern takes is one the rule table gives the kind it expects (`scan.LINE_RULES`); where the
+block pass gave one another kind, `codes` shows it and the block is read line by line. Every
+run is followed by a character it cannot take, so a failed match backtracks linearly."""
+_ITEMS = re.compile(r"^- (?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?([^\n]*)$", re.M)
+"""A bullet line of `_BLOCK`'s into its label (`CANONICAL_LABEL` after the marker) and text."""
+_READ_BY_LINE = re.compile(r"[x$]")
+"""Codes of lines `_BLOCK` never takes: a line the block pass relabelled."""
+
+
+def one_step(text: str, offset: int, line_codes: str, start: int) -> tuple[re.Match[str], int] | None:
+    """The `_BLOCK` match of the paper whose heading is line `start` (at `offset` in `text`)
+    and the index of the line after it (the next heading, or the end), when the block has the
+    generator's shape and every line of it the kind `_BLOCK` expects; else None. Pure: the
+    walk decides, then `PaperBlock.read_whole` reads the match."""
+    match = _BLOCK.match(text, offset)
+    if match is None:
+        return None
+    # The line at the match's end: the next heading, or the final empty line of the text.
+    stop = start + text.count("\n", offset, match.end())
+    n = len(line_codes)
+    if stop == n - 1 and match.end() == len(text):
+        stop = n
+    if (stop < n and line_codes[stop] != "$") or _READ_BY_LINE.search(line_codes, start + 1, stop):
+        return None
+    if fields.is_video_file(match[4]):  # a video in an image tag: `_media` says so (DK122)
+        return None
+    return match, stop
+
+
 _SPANS: dict[tuple[int, ...], Spans] = {}
-"""The relative spans of each `_SHAPE` by its six run lengths (blank runs, bullets)."""
+"""The relative spans of each `_BLOCK` shape by its six run lengths (blank runs, bullets)."""
 
 
 class PaperBlock:
@@ -87,7 +124,7 @@ class PaperBlock:
         self.seen: set[str] = set()
         self.items: list[list[str | None]] = []  # per summary item: label, then its text lines
         self.odd: set[int] = set()  # items whose label mistune read: pydantic checks those
-        self.shape: tuple[int, ...] | None = None  # `_SHAPE`'s run lengths, while it holds
+        self.shape: tuple[int, ...] | None = None  # `_BLOCK`'s run lengths, while it holds
         self.codes = line_codes
         self.item_open = False
         self.lazy = False  # whether a lazy line would continue the open item's paragraph
@@ -116,9 +153,6 @@ class PaperBlock:
 
         The per-line work is inlined here: this loop runs for 9 of every 10 corpus lines.
         """
-        shape = _SHAPE.match(self.codes, index) if index == self.start + 1 else None
-        if shape and self._whole(shape):
-            return shape.end()
         kinds, lines, n, blanks = self.kinds, self.lines, len(self.kinds), self.blanks
         while index < n:
             kind = kinds[index]
@@ -160,41 +194,30 @@ class PaperBlock:
                 index += 1
         return index
 
-    def _whole(self, shape: re.Match[str]) -> bool:
-        """Read a block of `_SHAPE` in one step: the state it leaves is what `consume` would
-        leave line by line (chunks, trailing blank lines pending, the last item open). False,
-        with nothing changed, when its image line has no usable URL or names a video file."""
-        lines, start = self.lines, self.start
-        image, vote, authors = shape.end(1), shape.end(2), shape.end(3)
-        line = lines[image]
-        url = fields.image_url(line.lstrip(" ") if line[:1] == " " else line)
-        if url is None or fields.is_video_file(url):  # a video file: `_media` says so (DK122)
-            return False
+    def read_whole(self, match: re.Match[str], stop: int) -> None:
+        """Read a block `one_step` matched in one step: the state it leaves is what `consume`
+        would leave line by line (values, trailing blank lines pending, the last item open;
+        chunks built from `shape` when needed, `_unshape`)."""
+        _, _, before_image, url, before_vote, votes, before_authors, line, before_items, items = (
+            match.groups()[:10]
+        )
+        image = self.start + 1 + len(before_image)
+        vote = image + 1 + len(before_vote)
+        authors = vote + 1 + len(before_authors)
+        first = authors + 1 + len(before_items)
+        bullets = items.rstrip("\n")
+        last = first + bullets.count("\n") + 1
         values = self.values
         values["media"] = {"kind": "image", "url": url}
-        line = lines[vote]
-        values["votes"] = self._vote(vote, line.lstrip(" ") if line[:1] == " " else line)
-        line = lines[authors]
-        values["authors"] = self._authors(authors, line.lstrip(" ") if line[:1] == " " else line)
+        values["votes"] = int(votes)  # what `fields.vote` reads from 1-18 ASCII digits
+        values["authors"] = self._authors(authors, line)
         self.seen.update(("media", "vote", "authors"))
-        first, last = shape.span(5)
-        items, codes = self.items, self.codes
-        for index in range(first, last):
-            if codes[index] == "-":
-                line = lines[index]
-                match = _PLAIN_BULLET.match(line)
-                text = line[match.end() :] if match else ""
-                if match is None or (match[2] is None and text[:1] in ("*", "_")):
-                    items.append(self._item(index, line))
-                else:
-                    items.append([match[2], text])
+        self.items = [[label or None, text] for _, label, text in _ITEMS.findall(bullets)]
         self.item_open = self.lazy = True
-        stop = shape.end()
         self.blanks.extend(range(last, stop))
-        self.shape = (image - start - 1, vote - image - 1, authors - vote - 1)
-        self.shape += (first - authors - 1, last - first)
-        self.chunks = []  # built from `shape` when needed (`_unshape`)
-        return True
+        self.shape = (len(before_image), len(before_vote), len(before_authors))
+        self.shape += (len(before_items), last - first)
+        self.chunks = []
 
     def _unshape(self) -> None:
         """The chunks of a block `_whole` read, for a line that follows it in the block."""
@@ -449,7 +472,7 @@ class PaperBlock:
 
 
 def _runs(key: tuple[int, ...]) -> Spans:
-    """The relative spans of a `_SHAPE` block from its run lengths: blanks before the image,
+    """The relative spans of a `_BLOCK` block from its run lengths: blanks before the image,
     the Vote and the Authors line and the bullets, the bullets' lines and the blanks after."""
     chunks: list[tuple[Role, int, int]] = [("heading", 0, 1)]
     at = 1
