@@ -1,8 +1,8 @@
 """The reader's fast paths give exactly what its general paths give.
 
 * A block of the generator's own shape is read in one step (`paper_block._BLOCK`, one match
-  over the text); with that step switched off, every line goes through `PaperBlock.consume` one by one, and the papers,
-  diagnostics, layout and faithful output must not change.
+  over the text); with that step switched off, every line goes through `PaperBlock.consume`
+  one by one, and the papers, diagnostics, layout and faithful output must not change.
 * Papers and summary items valid by construction are built without pydantic
   (`models.parsed_paper`, `parsed_item`); pydantic's own validation of the same values must
   build the same state: field values and their order, fields-set, extra and private storage.

@@ -117,7 +117,8 @@ class _Walk:
             if source.starts is not None or source.content is not source.lines:
                 self.offsets = []  # CR line endings: content lines are no slices of the text
             else:
-                self.offsets = list(accumulate(map(add, map(len, self.lines), repeat(1)), initial=0))
+                widths = map(add, map(len, self.lines), repeat(1))  # each line and its `\n`
+                self.offsets = list(accumulate(widths, initial=0))
         if not self.offsets:
             return None
         found = one_step(self.source.text, self.offsets[index], self.codes, index)

@@ -71,7 +71,9 @@ _READ_BY_LINE = re.compile(r"[x$]")
 """Codes of lines `_BLOCK` never takes: a line the block pass relabelled."""
 
 
-def one_step(text: str, offset: int, line_codes: str, start: int) -> tuple[re.Match[str], int] | None:
+def one_step(
+    text: str, offset: int, line_codes: str, start: int
+) -> tuple[re.Match[str], int] | None:
     """The `_BLOCK` match of the paper whose heading is line `start` (at `offset` in `text`)
     and the index of the line after it (the next heading, or the end), when the block has the
     generator's shape and every line of it the kind `_BLOCK` expects; else None. Pure: the
