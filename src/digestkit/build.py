@@ -121,10 +121,10 @@ class _Walk:
                 self.offsets = list(accumulate(widths, initial=0))
         if not self.offsets:
             return None
-        found = one_step(self.source.text, self.offsets[index], self.codes, index)
+        found = one_step(self.source.text, self.offsets, self.codes, index)
         if found is None:
             return None
-        match, stop = found
+        match, shape = found
         self._open_paper(index)
         self.paper = PaperBlock(
             self.lines,
@@ -135,8 +135,8 @@ class _Walk:
             self.source.path,
             self.codes,
         )
-        self.paper.read_whole(match, stop)
-        return stop
+        self.paper.read_whole(match, shape)
+        return shape.end()
 
     def _start_epilogue(self, index: int) -> None:
         self._close_region(index)

@@ -18,7 +18,7 @@ from .active import script_scheme
 from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role, Spans
-from .models import SummaryItem, parsed_item
+from .models import SummaryItem, parsed_items
 
 META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})
 _CONTINUATION_KINDS = frozenset({"text", "indented", "nested", "ordered"})
@@ -48,49 +48,39 @@ def codes(kinds: list[str]) -> str:
     return "".join([get(kind, "x") for kind in kinds])
 
 
+_SHAPE = re.compile(r"(b*)I(b*)V(b*)A(b*)(-(?:b*-)*)(b*)(?=\$|$)")
+"""The generator's own block after the heading (eras E3-E5, 98% of the corpus), as line codes:
+image, Vote, Authors and bullets, blank lines between, up to the next heading."""
 _BLOCK = re.compile(
     r"###[ \t]+\[([^\[\]`\\<&\n]+)\]\(([^\s()<>\\&\"'\]]+)\)[ \t]*\n"  # 1 title, 2 url
-    r"(\n*)!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 blank lines, 4 image URL
-    r"(\n*)Vote:[ \t]*([0-9]{1,18})[ \t]*\n"  # 5, 6 votes
-    r"(\n*)(Authors:[^\n]*)\n"  # 7, 8 the Authors line
-    r"(\n*)("  # 9, 10: the bullets and the blank lines between and after them
-    r"(?:- (?![ \t])(?![- \t]*\n)"  # `- text`, not a thematic break (`- - -`)
-    r"(?:(\*\*\*?)[^*\s](?:[^*\n]*[^*\s])?\11:[ \t]*|(?![*_]))"  # `***Label***:` or none
-    r"[^\n]*\n\n*)+)"
+    r"\n*!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 the image URL
+    r"\n*Vote:[ \t]*([0-9]{1,18})[ \t]*\n"  # 4 votes
+    r"\n*Authors:"
 )
-"""The generator's own block (eras E3-E5, 98% of the corpus) as text, from its heading to its
-last bullet and the blank lines after it: image, Vote, Authors and `- ` bullets (plain or
-`***Label***:`), empty lines between. `one_step` reads a block of this shape with this one
-match, to the same values, chunks and diagnostics as `consume` line by line. Each line the
-pattern takes is one the rule table gives the kind it expects (`scan.LINE_RULES`); where the
-block pass gave one another kind, `codes` shows it and the block is read line by line. Every
+"""The same block's text from its heading to its `Authors:`, when its heading, image and Vote
+lines need no reader of their own (plain title and URLs, a count): one match gives their
+values, the reader's fast paths' values (`fields.paper_heading`, `image_url`, `vote`). Every
 run is followed by a character it cannot take, so a failed match backtracks linearly."""
-_ITEMS = re.compile(r"^- (?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?([^\n]*)$", re.M)
-"""A bullet line of `_BLOCK`'s into its label (`CANONICAL_LABEL` after the marker) and text."""
-_READ_BY_LINE = re.compile(r"[x$]")
-"""Codes of lines `_BLOCK` never takes: a line the block pass relabelled."""
+_PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
+"""`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
 
 
 def one_step(
-    text: str, offset: int, line_codes: str, start: int
-) -> tuple[re.Match[str], int] | None:
-    """The `_BLOCK` match of the paper whose heading is line `start` (at `offset` in `text`)
-    and the index of the line after it (the next heading, or the end), when the block has the
-    generator's shape and every line of it the kind `_BLOCK` expects; else None. Pure: the
-    walk decides, then `PaperBlock.read_whole` reads the match."""
-    match = _BLOCK.match(text, offset)
-    if match is None:
+    text: str, offsets: list[int], line_codes: str, start: int
+) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The `_BLOCK` and `_SHAPE` matches of the paper whose heading is line `start`, when its
+    block has the generator's shape and the text's lines are the lines the codes show (the
+    match ends where the `Authors:` line starts); else None. Pure: the walk decides, then
+    `PaperBlock.read_whole` reads the matches."""
+    shape = _SHAPE.match(line_codes, start + 1)
+    if shape is None:
         return None
-    # The line at the match's end: the next heading, or the final empty line of the text.
-    stop = start + text.count("\n", offset, match.end())
-    n = len(line_codes)
-    if stop == n - 1 and match.end() == len(text):
-        stop = n
-    if (stop < n and line_codes[stop] != "$") or _READ_BY_LINE.search(line_codes, start + 1, stop):
+    match = _BLOCK.match(text, offsets[start])
+    if match is None or match.end() != offsets[shape.end(3)] + len("Authors:"):
         return None
-    if fields.is_video_file(match[4]):  # a video in an image tag: `_media` says so (DK122)
+    if fields.is_video_file(match[3]):  # a video in an image tag: `_media` says so (DK122)
         return None
-    return match, stop
+    return match, shape
 
 
 _SPANS: dict[tuple[int, ...], Spans] = {}
@@ -131,6 +121,7 @@ class PaperBlock:
         self.item_open = False
         self.lazy = False  # whether a lazy line would continue the open item's paragraph
         self.blanks: list[int] = []  # blank lines whose role depends on what follows
+        self.markup = True  # whether an item may hold `<` or `~` (DK124, DK125)
 
     # -- diagnostics -------------------------------------------------------------------------
     def _warn(self, code: str, message: str, index: int, col: int = 1) -> None:
@@ -196,29 +187,35 @@ class PaperBlock:
                 index += 1
         return index
 
-    def read_whole(self, match: re.Match[str], stop: int) -> None:
+    def read_whole(self, match: re.Match[str], shape: re.Match[str]) -> None:
         """Read a block `one_step` matched in one step: the state it leaves is what `consume`
         would leave line by line (values, trailing blank lines pending, the last item open;
         chunks built from `shape` when needed, `_unshape`)."""
-        _, _, before_image, url, before_vote, votes, before_authors, line, before_items, items = (
-            match.groups()[:10]
-        )
-        image = self.start + 1 + len(before_image)
-        vote = image + 1 + len(before_vote)
-        authors = vote + 1 + len(before_authors)
-        first = authors + 1 + len(before_items)
-        bullets = items.rstrip("\n")
-        last = first + bullets.count("\n") + 1
+        lines, start = self.lines, self.start
+        image, vote, authors = shape.end(1), shape.end(2), shape.end(3)
         values = self.values
-        values["media"] = {"kind": "image", "url": url}
-        values["votes"] = int(votes)  # what `fields.vote` reads from 1-18 ASCII digits
-        values["authors"] = self._authors(authors, line)
+        values["media"] = {"kind": "image", "url": match[3]}
+        values["votes"] = int(match[4])  # what `fields.vote` reads from 1-18 ASCII digits
+        values["authors"] = self._authors(authors, lines[authors])
         self.seen.update(("media", "vote", "authors"))
-        self.items = [[label or None, text] for _, label, text in _ITEMS.findall(bullets)]
+        first, last = shape.span(5)
+        items, codes, markup = self.items, self.codes, False
+        for index in range(first, last):
+            if codes[index] == "-":
+                line = lines[index]
+                bullet = _PLAIN_BULLET.match(line)
+                text = line[bullet.end() :] if bullet else ""
+                if bullet is None or (bullet[2] is None and text[:1] in ("*", "_")):
+                    items.append(self._item(index, line))
+                else:
+                    items.append([bullet[2], text])
+                markup = markup or "<" in line or "~" in line
+        self.markup = markup
         self.item_open = self.lazy = True
+        stop = shape.end()
         self.blanks.extend(range(last, stop))
-        self.shape = (len(before_image), len(before_vote), len(before_authors))
-        self.shape += (len(before_items), last - first)
+        self.shape = (image - start - 1, vote - image - 1, authors - vote - 1)
+        self.shape += (first - authors - 1, last - first)
         self.chunks = []
 
     def _unshape(self) -> None:
@@ -227,6 +224,7 @@ class PaperBlock:
             spans, start = self._shape_spans(0), self.start
             self.chunks = [[role, start + a, start + b] for role, a, b in spans]
             self.shape = None
+            self.markup = True  # lines read after it may add items or text
 
     def _shape_spans(self, trailing: int) -> Spans:
         key = (*self.shape, trailing) if self.shape is not None else ()
@@ -413,14 +411,11 @@ class PaperBlock:
         if self.shape is None:
             self._settle_blanks("gap")
         values, heading = self.values, self.start
-        summary: list[SummaryItem | dict[str, Any]] = [
-            parsed_item(item[0], item[1] if len(item) == 2 else "\n".join(item[1:]))  # type: ignore[arg-type]
-            for item in self.items
-        ]
+        summary: list[SummaryItem | dict[str, Any]] = [*parsed_items(self.items)]
         for odd in self.odd:  # a label mistune read: pydantic checks it
             summary[odd] = {"label": self.items[odd][0], "text": summary[odd].text}  # type: ignore[union-attr]
         values["summary"] = summary
-        for number, entry in enumerate(summary):
+        for number, entry in enumerate(summary if self.markup else ()):
             text = entry["text"] if isinstance(entry, dict) else entry.text
             # Rare (4 corpus items in 1,000); items past 5,000 characters (the corpus's longest
             # has 1,279) are not checked, so a pathological item costs no extra scans.
