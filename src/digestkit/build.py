@@ -272,7 +272,8 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
             paper = Paper.model_validate(values)
         share_fields_set(paper, items=bool(block.odd))
     spans = block.spans()
-    spans = walk.spans.setdefault(spans, spans)
+    if block.shape is None:  # one-step blocks' spans are shared already (`_SPANS`)
+        spans = walk.spans.setdefault(spans, spans)
     _SET_LAYOUT(paper, PaperLayout(walk.source, block.start, spans, freeze(paper)))
     url, index, path = paper.url, block.start, walk.source.path
     if url in first_seen:
