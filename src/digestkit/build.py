@@ -10,8 +10,6 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from itertools import accumulate, repeat
-from operator import add
 from typing import Any
 
 from pydantic import ValidationError
@@ -56,7 +54,6 @@ class _Walk:
         self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
         self.spans: dict[Spans, Spans] = {}  # paper layouts of the same shape share spans
         self.link_report: list[Diagnostic] = []  # DK113/DK208, reported after the walk's
-        self.offsets: list[int] | None = None  # each line's offset in the text, when needed
 
     def diag(self, code: str, message: str, index: int, col: int = 1) -> None:
         self.report.append(Diagnostic(code, message, index + 1, col, self.source.path))
@@ -112,16 +109,7 @@ class _Walk:
     def _one_step(self, index: int) -> int | None:
         """Open and read in one step the paper whose heading is line `index`, if its block has
         the generator's shape (`paper_block.one_step`); the index of the line after it."""
-        if self.offsets is None:
-            source = self.source
-            if source.starts is not None or source.content is not source.lines:
-                self.offsets = []  # CR line endings: content lines are no slices of the text
-            else:
-                widths = map(add, map(len, self.lines), repeat(1))  # each line and its `\n`
-                self.offsets = list(accumulate(widths, initial=0))
-        if not self.offsets:
-            return None
-        found = one_step(self.source.text, self.offsets, self.codes, index)
+        found = one_step(self.lines, self.codes, index)
         if found is None:
             return None
         match, shape = found

@@ -54,13 +54,13 @@ image, Vote, Authors and bullets, blank lines between, up to the next heading.""
 _BLOCK = re.compile(
     r"###[ \t]+\[([^\[\]`\\<&\n]+)\]\(([^\s()<>\\&\"'\]]+)\)[ \t]*\n"  # 1 title, 2 url
     r"\n*!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 the image URL
-    r"\n*Vote:[ \t]*([0-9]{1,18})[ \t]*\n"  # 4 votes
-    r"\n*Authors:"
+    r"\n*Vote:[ \t]*([0-9]{1,18})[ \t]*\n\n*"  # 4 votes
 )
-"""The same block's text from its heading to its `Authors:`, when its heading, image and Vote
-lines need no reader of their own (plain title and URLs, a count): one match gives their
-values, the reader's fast paths' values (`fields.paper_heading`, `image_url`, `vote`). Every
-run is followed by a character it cannot take, so a failed match backtracks linearly."""
+"""The same block's lines from its heading to the one before `Authors:`, joined, when its
+heading, image and Vote lines need no reader of their own (plain title and URLs, a count): one
+match gives their values, the reader's fast paths' values (`fields.paper_heading`,
+`image_url`, `vote`). Every run is followed by a character it cannot take, so a failed match
+backtracks linearly. A join, not the text: no table of line offsets to keep (memory)."""
 _PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
 """`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
 _ITEMS = re.compile(
@@ -71,17 +71,17 @@ no reader of its own (`_item`'s result, one C call for all of them)."""
 
 
 def one_step(
-    text: str, offsets: list[int], line_codes: str, start: int
+    lines: list[str], line_codes: str, start: int
 ) -> tuple[re.Match[str], re.Match[str]] | None:
     """The `_BLOCK` and `_SHAPE` matches of the paper whose heading is line `start`, when its
-    block has the generator's shape and the text's lines are the lines the codes show (the
-    match ends where the `Authors:` line starts); else None. Pure: the walk decides, then
+    block has the generator's shape and its lines before `Authors:` are all `_BLOCK` takes
+    (one C join and one match); else None. Pure: the walk decides, then
     `PaperBlock.read_whole` reads the matches."""
     shape = _SHAPE.match(line_codes, start + 1)
     if shape is None:
         return None
-    match = _BLOCK.match(text, offsets[start])
-    if match is None or match.end() != offsets[shape.end(3)] + len("Authors:"):
+    match = _BLOCK.fullmatch("\n".join(lines[start : shape.end(3)]) + "\n")
+    if match is None:
         return None
     if fields.is_video_file(match[3]):  # a video in an image tag: `_media` says so (DK122)
         return None
