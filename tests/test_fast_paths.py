@@ -1,8 +1,10 @@
 """The reader's fast paths give exactly what its general paths give.
 
-* A block of the generator's own shape is read in one step (`paper_block._SHAPE`); with that
-  step switched off, every line goes through `PaperBlock.consume` one by one, and the papers,
-  diagnostics, layout and faithful output must not change.
+* A block of the generator's own shape is read in one step (`paper_block._BLOCK`, one match
+  over the text); with that step switched off, every line goes through `PaperBlock.consume`
+  one by one, and the papers, diagnostics, layout and faithful output must not change: on
+  the corpus, the fixtures, edge cases and generated blocks (the generator's shape with lines
+  perturbed, reordered, followed by other lines, or inside a CommonMark block).
 * Papers and summary items valid by construction are built without pydantic
   (`models.parsed_paper`, `parsed_item`); pydantic's own validation of the same values must
   build the same state: field values and their order, fields-set, extra and private storage.
@@ -11,16 +13,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import digestkit
 from digestkit import DigestDocument, Paper, paper_block
 from digestkit.models import DigestModel, parsed_paper
 
 from .conftest import FIXTURES
+from .strategies import PROFILE, one_line
 
 pytestmark = pytest.mark.corpus
 
@@ -59,7 +66,7 @@ def test_the_one_step_block_reads_as_line_by_line(
 ) -> None:
     texts = _texts(corpus)
     fast = [_outcome(digestkit.parse(text)) for text in texts]
-    monkeypatch.setattr(paper_block, "_SHAPE", re.compile(r"(?!)"))  # never matches
+    monkeypatch.setattr(paper_block, "_BLOCK", re.compile(r"(?!)"))  # never matches
     slow = [_outcome(digestkit.parse(text)) for text in texts]
     assert len(fast) == len(slow)
     for one, other in zip(fast, slow, strict=True):
@@ -125,3 +132,131 @@ def test_values_not_valid_by_construction_go_to_pydantic(field: str, value: obje
     assert parsed_paper(values) is not None
     values[field] = value
     assert parsed_paper(values) is None
+
+
+# -- the one-step block against line by line, on generated blocks --------------------------------
+def _line(*variants: st.SearchStrategy[str] | str) -> st.SearchStrategy[str]:
+    return st.one_of(*(st.just(v) if isinstance(v, str) else v for v in variants))
+
+
+_TEXT = one_line(6)
+_PLAIN = st.text("abc XYZ:.-'í한", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+def _mostly(usual: st.SearchStrategy[str], *variants: st.SearchStrategy[str] | str) -> Any:
+    """Mostly the generator's own line, else one of `variants` (a block of the generator's
+    shape must be common, or the one-step path is rarely tried)."""
+    other = _line(*variants)
+    return st.sampled_from([False] + [True] * 9).flatmap(lambda own: usual if own else other)
+
+
+_BLANKS = st.lists(_mostly(st.just(""), " ", "\t"), max_size=2)
+_HEADING = _mostly(
+    st.builds("### [{}](https://arxiv.org/abs/2401.{:05d})".format, _PLAIN, st.integers(0, 9)),
+    st.builds("### [{}]({})".format, _TEXT, _TEXT),
+    st.builds("###\t[T]({}) ".format, st.sampled_from(["u", "<u>", "u#x", "a b", "a](b"])),
+    "### [T](https://arxiv.org/abs/2401.00001) ##",
+    "###  not a link",
+)
+_IMAGE = _mostly(
+    st.builds("![]({})".format, st.sampled_from(["https://x.org/i.png", "/a/b.svg", "j.gif"])),
+    st.builds("![{}]({})".format, _TEXT, _TEXT),
+    st.builds("![](x.{})".format, st.sampled_from(["mp4", "QT", "png", "webm?x=1", "png)"])),
+    "![](<a b.png>)",
+    " ![](i.png)",
+    "[Watch Video](v.mp4)",
+)
+_VOTE = _mostly(
+    st.builds("Vote: {}".format, st.integers(0, 10**6)),
+    "Vote: -",
+    "Vote:\t7 ",
+    "Vote: 1234567890123456789",
+    "Vote: \u0663",
+    "Vote:",
+)
+_AUTHORS = _mostly(
+    st.builds("Authors: {}".format, st.lists(_PLAIN, min_size=1, max_size=3).map(", ".join)),
+    "Authors: ['A', 'B']",
+    "Authors: ['A\\\\x00']",
+    "Authors: +",
+    "Authors: ",
+    st.builds("Authors: {}".format, _TEXT),
+)
+_BULLET = _mostly(
+    st.one_of(
+        st.builds("- ***{}***: {}".format, _PLAIN, _TEXT),
+        st.builds("- {}{}{}".format, _PLAIN, _TEXT, st.sampled_from(["", " ", "\t", " ~x~"])),
+    ),
+    st.builds("- **{}**:{}".format, _TEXT, _TEXT),
+    st.builds("- {}".format, _TEXT),
+    "- - -",
+    "- *a* b",
+    "- _x_: y",
+    "-  two spaces",
+    "-\ttab",
+    "* star",
+    "+ plus",
+    "-",
+    "- ***odd*: x",
+    "- <think> a~b~",
+)
+_AFTER = _line("", "#### more", "### [Z](https://arxiv.org/abs/2401.99999)", "  indented", "text")
+
+
+@st.composite
+def _blocks(draw: st.DrawFn) -> str:
+    """Paper blocks mostly of the generator's shape, each line perhaps perturbed, in any order."""
+    lines = ["## Daily Papers (2024-01-02)", ""]
+    for _ in range(draw(st.integers(1, 3))):
+        slots = [
+            _HEADING,
+            _IMAGE,
+            _VOTE,
+            _AUTHORS,
+            *[_BULLET] * draw(st.sampled_from([1, 2, 3, 0])),
+        ]
+        if draw(st.integers(0, 4)) == 0:
+            slots = draw(st.permutations(slots))
+        for slot in slots:
+            lines += draw(_BLANKS)
+            lines.append(draw(slot))
+        lines += draw(_BLANKS)
+        if draw(st.integers(0, 4)) == 0:
+            lines.append(draw(_AFTER))
+    if draw(st.integers(0, 4)) == 0:
+        lines.insert(draw(st.integers(0, len(lines))), draw(_line("```", "<div>", "> q", "---")))
+    return "\n".join(lines) + draw(_line("\n", "", "\n\n"))
+
+
+@contextmanager
+def _line_by_line() -> Iterator[None]:
+    saved = paper_block._BLOCK
+    paper_block._BLOCK = re.compile(r"(?!)")  # never matches
+    try:
+        yield
+    finally:
+        paper_block._BLOCK = saved
+
+
+@PROFILE
+@given(_blocks())
+def test_generated_blocks_read_in_one_step_as_line_by_line(text: str) -> None:
+    fast = _outcome(digestkit.parse(text))
+    with _line_by_line():
+        slow = _outcome(digestkit.parse(text))
+    assert fast == slow
+
+
+def test_the_one_step_block_is_the_common_path(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[int] = []
+    whole = paper_block.PaperBlock.read_whole
+
+    def counted(block: paper_block.PaperBlock, *args: Any) -> None:
+        read.append(block.start)
+        whole(block, *args)
+
+    monkeypatch.setattr(paper_block.PaperBlock, "read_whole", counted)
+    papers = sum(len(digestkit.parse_file(path).papers) for path in corpus)
+    assert len(read) > 0.9 * papers  # 5,196 of 5,488

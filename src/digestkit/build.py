@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
 from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
-from .paper_block import PaperBlock, codes
+from .paper_block import PaperBlock, codes, one_step
 from .scan import classify
 from .source import Source
 
@@ -88,7 +88,7 @@ class _Walk:
         self.digests.append(_Digest(index, date))
         self.region = "head"
 
-    def _start_paper(self, index: int, heading: fields.Heading) -> None:
+    def _open_paper(self, index: int) -> None:
         if self.region in ("preamble", "epilogue"):
             self._end_preamble(index)
             self._close_region(index)
@@ -98,10 +98,33 @@ class _Walk:
             self.digests.append(undated)
         else:
             self._close_region(index)
+        self.region = "paper"
+
+    def _start_paper(self, index: int, heading: fields.Heading) -> None:
+        self._open_paper(index)
         self.paper = PaperBlock(
             self.lines, self.kinds, index, heading, self.report, self.source.path, self.codes
         )
-        self.region = "paper"
+
+    def _one_step(self, index: int) -> int | None:
+        """Open and read in one step the paper whose heading is line `index`, if its block has
+        the generator's shape (`paper_block.one_step`); the index of the line after it."""
+        found = one_step(self.lines, self.codes, index)
+        if found is None:
+            return None
+        match, shape = found
+        self._open_paper(index)
+        self.paper = PaperBlock(
+            self.lines,
+            self.kinds,
+            index,
+            fields.Heading(match[1], match[2]),
+            self.report,
+            self.source.path,
+            self.codes,
+        )
+        self.paper.read_whole(match, shape)
+        return shape.end()
 
     def _start_epilogue(self, index: int) -> None:
         self._close_region(index)
@@ -116,6 +139,9 @@ class _Walk:
             kind = kinds[index]
             if kind == "digest":
                 self._start_digest(index)
+            elif kind == "paper" and (stop := self._one_step(index)) is not None:
+                index = stop
+                continue
             elif kind == "paper" and (heading := self._heading(index)):
                 self._start_paper(index, heading)
             elif self.region in ("preamble", "epilogue"):
@@ -234,7 +260,8 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
             paper = Paper.model_validate(values)
         share_fields_set(paper, items=bool(block.odd))
     spans = block.spans()
-    spans = walk.spans.setdefault(spans, spans)
+    if block.shape is None:  # one-step blocks' spans are shared already (`_SPANS`)
+        spans = walk.spans.setdefault(spans, spans)
     _SET_LAYOUT(paper, PaperLayout(walk.source, block.start, spans, freeze(paper)))
     url, index, path = paper.url, block.start, walk.source.path
     if url in first_seen:

@@ -248,6 +248,22 @@ def parsed_item(label: str | None, text: str) -> SummaryItem:
     return _built(SummaryItem, {"label": label, "text": text})
 
 
+def parsed_items(items: list[list[str | None]]) -> list[SummaryItem]:
+    """`parsed_item` of each `[label, text line, ...]` of a block, in one loop: a corpus parse
+    builds 21,000 items, and two calls an item were a fifth of their cost."""
+    shared = _SHARED_FIELDS_SET[SummaryItem]
+    built = []
+    for item in items:
+        instance = _NEW(SummaryItem)
+        text = item[1] if len(item) == 2 else "\n".join(item[1:])  # type: ignore[arg-type]
+        _SET_DICT(instance, {"label": item[0], "text": text})
+        _SET_FIELDS(instance, shared)
+        _SET_EXTRA(instance, None)
+        _SET_PRIVATE(instance, None)
+        built.append(instance)
+    return built
+
+
 def parsed_paper(values: dict[str, Any]) -> Paper | None:
     """The `Paper` pydantic would validate from a block's `values`, built directly when they
     are valid by construction (the reader's own guarantees plus the cheap checks here), else

@@ -18,7 +18,7 @@ from .active import script_scheme
 from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role, Spans
-from .models import SummaryItem, parsed_item
+from .models import SummaryItem, parsed_items
 
 META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})
 _CONTINUATION_KINDS = frozenset({"text", "indented", "nested", "ordered"})
@@ -43,19 +43,53 @@ CODES.update(dict.fromkeys(_STOP_KINDS, "$"))
 
 
 def codes(kinds: list[str]) -> str:
-    """The line kinds as one string, one character a line, for `_SHAPE` to match."""
+    """The line kinds as one string, one character a line, for `one_step` to check."""
     get = CODES.get
     return "".join([get(kind, "x") for kind in kinds])
 
 
 _SHAPE = re.compile(r"(b*)I(b*)V(b*)A(b*)(-(?:b*-)*)(b*)(?=\$|$)")
-"""The generator's own block after the heading (eras E3-E5, 98% of the corpus): image, Vote,
-Authors and bullets, blank lines between, up to the next heading. `consume` reads a block of
-this shape in one step, to the same values, chunks and diagnostics as line by line."""
+"""The generator's own block after the heading (eras E3-E5, 98% of the corpus), as line codes:
+image, Vote, Authors and bullets, blank lines between, up to the next heading."""
+_BLOCK = re.compile(
+    r"###[ \t]+\[([^\[\]`\\<&\n]+)\]\(([^\s()<>\\&\"'\]]+)\)[ \t]*\n"  # 1 title, 2 url
+    r"\n*!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 the image URL
+    r"\n*Vote:[ \t]*([0-9]{1,18})[ \t]*\n\n*"  # 4 votes
+)
+"""The same block's lines from its heading to the one before `Authors:`, joined, when its
+heading, image and Vote lines need no reader of their own (plain title and URLs, a count): one
+match gives their values, the reader's fast paths' values (`fields.paper_heading`,
+`image_url`, `vote`). Every run is followed by a character it cannot take, so a failed match
+backtracks linearly. A join, not the text: no table of line offsets to keep (memory)."""
 _PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
 """`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
+_ITEMS = re.compile(
+    r"^- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*|(?![*_]))([^\n]*)", re.M
+)
+"""The same bullets in the lines of a block joined: label and text of each bullet that needs
+no reader of its own (`_item`'s result, one C call for all of them)."""
+
+
+def one_step(
+    lines: list[str], line_codes: str, start: int
+) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The `_BLOCK` and `_SHAPE` matches of the paper whose heading is line `start`, when its
+    block has the generator's shape and its lines before `Authors:` are all `_BLOCK` takes
+    (one C join and one match); else None. Pure: the walk decides, then
+    `PaperBlock.read_whole` reads the matches."""
+    shape = _SHAPE.match(line_codes, start + 1)
+    if shape is None:
+        return None
+    match = _BLOCK.fullmatch("\n".join(lines[start : shape.end(3)]) + "\n")
+    if match is None:
+        return None
+    if fields.is_video_file(match[3]):  # a video in an image tag: `_media` says so (DK122)
+        return None
+    return match, shape
+
+
 _SPANS: dict[tuple[int, ...], Spans] = {}
-"""The relative spans of each `_SHAPE` by its six run lengths (blank runs, bullets)."""
+"""The relative spans of each `_BLOCK` shape by its six run lengths (blank runs, bullets)."""
 
 
 class PaperBlock:
@@ -87,11 +121,12 @@ class PaperBlock:
         self.seen: set[str] = set()
         self.items: list[list[str | None]] = []  # per summary item: label, then its text lines
         self.odd: set[int] = set()  # items whose label mistune read: pydantic checks those
-        self.shape: tuple[int, ...] | None = None  # `_SHAPE`'s run lengths, while it holds
+        self.shape: tuple[int, ...] | None = None  # `_BLOCK`'s run lengths, while it holds
         self.codes = line_codes
         self.item_open = False
         self.lazy = False  # whether a lazy line would continue the open item's paragraph
         self.blanks: list[int] = []  # blank lines whose role depends on what follows
+        self.markup = True  # whether an item may hold `<` or `~` (DK124, DK125)
 
     # -- diagnostics -------------------------------------------------------------------------
     def _warn(self, code: str, message: str, index: int, col: int = 1) -> None:
@@ -116,9 +151,6 @@ class PaperBlock:
 
         The per-line work is inlined here: this loop runs for 9 of every 10 corpus lines.
         """
-        shape = _SHAPE.match(self.codes, index) if index == self.start + 1 else None
-        if shape and self._whole(shape):
-            return shape.end()
         kinds, lines, n, blanks = self.kinds, self.lines, len(self.kinds), self.blanks
         while index < n:
             kind = kinds[index]
@@ -160,41 +192,44 @@ class PaperBlock:
                 index += 1
         return index
 
-    def _whole(self, shape: re.Match[str]) -> bool:
-        """Read a block of `_SHAPE` in one step: the state it leaves is what `consume` would
-        leave line by line (chunks, trailing blank lines pending, the last item open). False,
-        with nothing changed, when its image line has no usable URL or names a video file."""
+    def read_whole(self, match: re.Match[str], shape: re.Match[str]) -> None:
+        """Read a block `one_step` matched in one step: the state it leaves is what `consume`
+        would leave line by line (values, trailing blank lines pending, the last item open;
+        chunks built from `shape` when needed, `_unshape`)."""
         lines, start = self.lines, self.start
         image, vote, authors = shape.end(1), shape.end(2), shape.end(3)
-        line = lines[image]
-        url = fields.image_url(line.lstrip(" ") if line[:1] == " " else line)
-        if url is None or fields.is_video_file(url):  # a video file: `_media` says so (DK122)
-            return False
         values = self.values
-        values["media"] = {"kind": "image", "url": url}
-        line = lines[vote]
-        values["votes"] = self._vote(vote, line.lstrip(" ") if line[:1] == " " else line)
-        line = lines[authors]
-        values["authors"] = self._authors(authors, line.lstrip(" ") if line[:1] == " " else line)
+        values["media"] = {"kind": "image", "url": match[3]}
+        values["votes"] = int(match[4])  # what `fields.vote` reads from 1-18 ASCII digits
+        values["authors"] = self._authors(authors, lines[authors])
         self.seen.update(("media", "vote", "authors"))
         first, last = shape.span(5)
-        items, codes = self.items, self.codes
-        for index in range(first, last):
-            if codes[index] == "-":
-                line = lines[index]
-                match = _PLAIN_BULLET.match(line)
-                text = line[match.end() :] if match else ""
-                if match is None or (match[2] is None and text[:1] in ("*", "_")):
-                    items.append(self._item(index, line))
-                else:
-                    items.append([match[2], text])
+        joined = "\n".join(lines[first:last])
+        self.markup = "<" in joined or "~" in joined  # labels too: a superset of the item texts
+        bullets = _ITEMS.findall(joined)
+        if len(bullets) == self.codes.count("-", first, last):  # every bullet is a plain one
+            self.items = [[label or None, text] for _, label, text in bullets]
+        else:
+            self._bullets(first, last)
         self.item_open = self.lazy = True
         stop = shape.end()
         self.blanks.extend(range(last, stop))
         self.shape = (image - start - 1, vote - image - 1, authors - vote - 1)
         self.shape += (first - authors - 1, last - first)
-        self.chunks = []  # built from `shape` when needed (`_unshape`)
-        return True
+        self.chunks = []
+
+    def _bullets(self, first: int, last: int) -> None:
+        """The items of a one-step block's bullets, one line at a time."""
+        lines, codes, items = self.lines, self.codes, self.items
+        for index in range(first, last):
+            if codes[index] == "-":
+                line = lines[index]
+                bullet = _PLAIN_BULLET.match(line)
+                text = line[bullet.end() :] if bullet else ""
+                if bullet is None or (bullet[2] is None and text[:1] in ("*", "_")):
+                    items.append(self._item(index, line))
+                else:
+                    items.append([bullet[2], text])
 
     def _unshape(self) -> None:
         """The chunks of a block `_whole` read, for a line that follows it in the block."""
@@ -202,6 +237,7 @@ class PaperBlock:
             spans, start = self._shape_spans(0), self.start
             self.chunks = [[role, start + a, start + b] for role, a, b in spans]
             self.shape = None
+            self.markup = True  # lines read after it may add items or text
 
     def _shape_spans(self, trailing: int) -> Spans:
         key = (*self.shape, trailing) if self.shape is not None else ()
@@ -388,14 +424,11 @@ class PaperBlock:
         if self.shape is None:
             self._settle_blanks("gap")
         values, heading = self.values, self.start
-        summary: list[SummaryItem | dict[str, Any]] = [
-            parsed_item(item[0], item[1] if len(item) == 2 else "\n".join(item[1:]))  # type: ignore[arg-type]
-            for item in self.items
-        ]
+        summary: list[SummaryItem | dict[str, Any]] = [*parsed_items(self.items)]
         for odd in self.odd:  # a label mistune read: pydantic checks it
             summary[odd] = {"label": self.items[odd][0], "text": summary[odd].text}  # type: ignore[union-attr]
         values["summary"] = summary
-        for number, entry in enumerate(summary):
+        for number, entry in enumerate(summary if self.markup else ()):
             text = entry["text"] if isinstance(entry, dict) else entry.text
             # Rare (4 corpus items in 1,000); items past 5,000 characters (the corpus's longest
             # has 1,279) are not checked, so a pathological item costs no extra scans.
@@ -449,7 +482,7 @@ class PaperBlock:
 
 
 def _runs(key: tuple[int, ...]) -> Spans:
-    """The relative spans of a `_SHAPE` block from its run lengths: blanks before the image,
+    """The relative spans of a `_BLOCK` block from its run lengths: blanks before the image,
     the Vote and the Authors line and the bullets, the bullets' lines and the blanks after."""
     chunks: list[tuple[Role, int, int]] = [("heading", 0, 1)]
     at = 1

@@ -76,8 +76,9 @@ class Note(NamedTuple):
 def classify(lines: list[str]) -> tuple[list[str], list[Note]]:
     """The kind of each line (lines without their line ending) and the block pass's notes."""
     # Every alternative is a named group, so a match always has a `lastgroup`.
+    # An empty line (two in five) is `blank` without the regex call.
     kinds: list[str] = [
-        match.lastgroup if (match := _MATCH(line)) else "text"  # type: ignore[misc]
+        "blank" if not line else match.lastgroup if (match := _MATCH(line)) else "text"  # type: ignore[misc]
         for line in lines
     ]
     notes: list[Note] = []
