@@ -164,6 +164,8 @@ def _tag_matches(text: str, blocks: HtmlBlocks) -> Iterator[tuple[re.Match[str],
     grammar completes and shows the rest as text (`a<b relation on sets, where b>c`; `<a
     title="x` with a live tag after it), so the engine jumps in C from one complete tag to the
     next and an incomplete one hides nothing."""
+    if _CANDIDATE.search(text) is None:
+        return  # no tag to judge (every inline candidate is one): the blocks are not needed
     position = 0
     for block_start, block_stop in [*blocks.spans(), (len(text), len(text))]:
         while (found := _INLINE_CANDIDATE.search(text, position, block_start)) is not None:
