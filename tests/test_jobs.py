@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -210,3 +211,22 @@ def test_a_closed_pipe_stops_the_workers(corpus: list[Path]) -> None:
 
 def test_two_inputs_need_no_workers() -> None:
     same_with_any_jobs("validate", DAY5, DAY6)
+
+
+def test_stopping_workers_mid_result_leaves_no_thread_waiting() -> None:
+    # A worker killed while it writes a result leaves half a message in the result pipe; the
+    # pool's manager thread then waited for the rest forever, and the interpreter hung at exit
+    # joining it (a `convert --jobs 2` whose reader closed the pipe, once in CI). Here the half
+    # message is written by hand, so the case is certain, not a race.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    assert pool.submit(int, "1").result() == 1  # workers and the manager thread are running
+    manager: Any = pool._executor_manager_thread  # a Thread (typeshed says otherwise)
+    writer = pool._result_queue._writer  # type: ignore[attr-defined]
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"half a result")
+    time.sleep(0.2)  # the manager thread now waits inside that message
+    _jobs._stop(pool)
+    assert manager is not None
+    manager.join(timeout=30)
+    assert not manager.is_alive()

@@ -17,6 +17,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -123,9 +124,19 @@ def _worker_signals() -> None:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the workers now, without waiting for the chunks they are working on."""
     workers = list((getattr(pool, "_processes", None) or {}).values())  # no public way yet
+    results = getattr(pool, "_result_queue", None)  # gone from the pool after its shutdown
     pool.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         if process.is_alive():
             process.terminate()
     for process in workers:
         process.join(timeout=5)
+    # A worker ended while writing a result leaves half a message in the result pipe, and the
+    # pool's manager thread waits for the rest, which the pipe's other writer, this process,
+    # would never send: the interpreter then hangs at exit, joining that thread. With the
+    # workers gone, closing our end of it makes the read end, and the thread with it.
+    if all(not process.is_alive() for process in workers):
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with suppress(OSError):
+                writer.close()
