@@ -87,14 +87,6 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 # -- summary text: plain text as Markdown source --------------------------------------------
-_BLOCK_BACKSLASHED = frozenset("`*[]<~|$")
-"""Escaped wherever they occur in summary text: they open code spans, emphasis, links, HTML
-and autolinks, GitHub's strikethrough (one `~` or two), table cells and GitHub's `$` math."""
-_LINE_START = re.compile(r"(?:^|(?<=\n))(?:[#>+=\-]|[0-9]{1,9}[.)])")
-"""What opens a heading, quote, list, thematic break or setext underline at a line start."""
-_BLOCK_ESCAPE = re.compile(r"[`*\[\]<~|$_&\\]")
-
-
 def escape_block(text: str) -> str:
     r"""Plain text (Hugging Face's abstract) as summary Markdown that CommonMark, with GitHub's
     extensions, shows as exactly that text: a backslash before every `<`, `[`, `]`, backtick,
@@ -104,32 +96,24 @@ def escape_block(text: str) -> str:
     `>`, `-`, `+`, `=`, the `.` or `)` of `1.`). Each line is kept as it is: text with
     whitespace at a line's ends, or blank lines, reads back without them, as Markdown drops
     them. `unescape_block` inverts it exactly."""
-    marked = {m.end() - 1 for m in _LINE_START.finditer(text)} if _may_open_block(text) else set()
-    if not marked and not _BLOCK_ESCAPE.search(text):
-        return text
-    entity_at = {match.start() for match in _ENTITY.finditer(text)} if "&" in text else set()
-    out = []
-    last = len(text) - 1
-    for index, char in enumerate(text):
-        if index in marked or char in _BLOCK_BACKSLASHED or index in entity_at:
-            out.append("\\" + char)
-        elif char == "_":
-            between = 0 < index < last and text[index - 1].isalnum() and text[index + 1].isalnum()
-            out.append("_" if between else "\\_")
-        elif char == "\\":
-            after = text[index + 1 : index + 2]
-            escapes = not after or after == "\n" or after in _ASCII_PUNCTUATION
-            out.append("\\\\" if escapes else "\\")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _BLOCK_ESCAPES.sub(_escape_one, text)
 
 
-def _may_open_block(text: str) -> bool:
-    return text[:1] in _BLOCK_OPENERS or ("\n" in text and _LINE_START.search(text) is not None)
+# One pass in C over what `escape_block` escapes: the characters escaped everywhere, a `_` not
+# between letters or digits, an `&` that starts a reference, a backslash that would escape
+# what follows, and the character that opens a block at a line start (after any digits).
+_BLOCK_ESCAPES = re.compile(
+    r"[`*\[\]<~|$]|(?<![^\W_])_|_(?![^\W_])"
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]*;)"
+    r"|\\(?=\Z|\n|[!-/:-@\[-`{-~])"
+    r"|^[0-9]{0,9}(?:(?<![0-9])[#>+=\-]|(?<=[0-9])[.)])",
+    re.MULTILINE,
+)
 
 
-_BLOCK_OPENERS = frozenset("#>+=-0123456789")
+def _escape_one(match: re.Match[str]) -> str:
+    found = match[0]
+    return f"{found[:-1]}\\{found[-1]}"
 
 
 _CODE_ESCAPE_OR_REFERENCE = re.compile(
