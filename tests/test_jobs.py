@@ -24,7 +24,7 @@ from digestkit import _jobs
 from digestkit._files import Input
 
 from .conftest import default_signal_dispositions
-from .test_cli import COMMAND, DAY5, DAY6, UNTIDY, run
+from .test_cli import COMMAND, DAY5, DAY6, UNTIDY, closed_pipe_run, run
 
 pytestmark = pytest.mark.corpus
 
@@ -195,18 +195,8 @@ def test_an_interrupted_run_stops_its_workers_and_cleans_up(
 
 
 def test_a_closed_pipe_stops_the_workers(corpus: list[Path]) -> None:
-    process = subprocess.Popen(
-        [*COMMAND, "convert", str(corpus[0].parents[2]), "--to", "jsonl", "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.read(100)
-    process.stdout.close()
-    stderr = process.stderr.read()
-    process.wait(timeout=60)
-    process.stderr.close()
-    assert (process.returncode, stderr) == (141, b"")
+    folder = str(corpus[0].parents[2])
+    assert closed_pipe_run("convert", folder, "--to", "jsonl", "--jobs", "2") == (141, b"")
 
 
 def test_two_inputs_need_no_workers() -> None:

@@ -16,11 +16,9 @@ and is skipped.
 
 from __future__ import annotations
 
-import bisect
 import html
 import itertools
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -316,10 +314,10 @@ _CLOSING_TAG = re.compile(r"</[A-Za-z][A-Za-z0-9-]*+\s*+>")
 
 
 class HtmlBlocks:
-    """Which offsets lie in a CommonMark HTML block, whose lines a renderer passes on raw (so
-    a browser tokenizes every tag in them). Lines are stripped of quote and list markers and
+    """The CommonMark HTML blocks of a text, whose lines a renderer passes on raw (so a
+    browser tokenizes every tag in them). Lines are stripped of quote and list markers and
     any indentation first, which finds a block in a list item and errs towards raw HTML where
-    the container rules are subtler. Computed on the first question: most texts have no `<`."""
+    the container rules are subtler. Computed when first asked: most texts have no tag to judge."""
 
     def __init__(self, text: str):
         self.text = text
@@ -330,12 +328,6 @@ class HtmlBlocks:
         if self.ranges is None:
             self.ranges = self._find()
         return self.ranges
-
-    def inside(self, offset: int) -> bool:
-        if self.ranges is None:
-            self.ranges = self._find()
-        index = bisect.bisect_right(self.ranges, (offset, sys.maxsize)) - 1
-        return index >= 0 and self.ranges[index][0] <= offset < self.ranges[index][1]
 
     def _find(self) -> list[tuple[int, int]]:
         text, ranges = self.text, []
