@@ -463,3 +463,20 @@ def test_canonical_convert_of_hf_json_keeps_what_it_read(tmp_path: Path) -> None
     assert result.returncode == 1  # the skipped entry is an error
     assert "DK501" in err(result)
     assert "T one" in result.stdout.decode("utf-8")
+
+
+def test_a_signal_wrapped_by_a_library_still_ends_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A signal landing inside pydantic's serializer came back as PydanticSerializationError
+    # ("Terminated: 3") and printed a traceback (once in CI). Here the wrapping is by hand.
+    from digestkit import cli
+
+    def wrapped(args: object) -> int:
+        try:
+            cli._terminate(signal.SIGTERM, None)
+        except cli.Terminated as exc:
+            raise ValueError(f"Error serializing to JSON: {exc!r}") from exc
+        return 0
+
+    monkeypatch.setattr(cli, "SIGNALLED", [])
+    monkeypatch.setattr(cli, "resolve", lambda handler: wrapped)
+    assert cli.main(["validate", str(DAY5)]) == 128 + signal.SIGTERM

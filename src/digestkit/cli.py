@@ -574,7 +574,14 @@ TERMINATING = tuple(
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    SIGNALLED.append(signum)
     raise Terminated(signum)
+
+
+SIGNALLED: list[int] = []
+"""The terminating signals that arrived: a library that calls back into Python (pydantic's
+serializer) may hand `Terminated` on wrapped in its own error, which must still end the run as
+the signal."""
 
 
 @contextmanager
@@ -655,6 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from .diagnostics import DigestkitError
 
+        if SIGNALLED:  # `Terminated`, wrapped by a library it was raised through
+            return 128 + SIGNALLED[-1]
         if not isinstance(exc, DigestkitError):
             raise  # a bug: the traceback is what a bug report needs
         error(describe(exc))
