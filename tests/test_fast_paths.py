@@ -1,10 +1,12 @@
 """The reader's fast paths give exactly what its general paths give.
 
-* A block of the generator's own shape is read in one step (`paper_block._BLOCK`, one match
+* A block of the generator's own shape is read in one step (`shaped._BLOCK`, one match
   over the text); with that step switched off, every line goes through `PaperBlock.consume`
   one by one, and the papers, diagnostics, layout and faithful output must not change: on
   the corpus, the fixtures, edge cases and generated blocks (the generator's shape with lines
   perturbed, reordered, followed by other lines, or inside a CommonMark block).
+* Such a block's paper is made directly (`shaped.built`, no `PaperBlock`) when it can be;
+  with that switched off, `PaperBlock.read_whole` reads every such block, with the same result.
 * Papers and summary items valid by construction are built without pydantic
   (`models.parsed_paper`, `parsed_item`); pydantic's own validation of the same values must
   build the same state: field values and their order, fields-set, extra and private storage.
@@ -23,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, Paper, paper_block
+from digestkit import DigestDocument, Paper, paper_block, shaped
 from digestkit.models import DigestModel, parsed_paper
 
 from .conftest import FIXTURES
@@ -41,6 +43,10 @@ EDGES = (
     "## Daily Papers (2024-01-02)\n\n### [T\tab](https://arxiv.org/abs/2401.00003)\n\n![](\n\n"
     "Vote: x\n\nAuthors: ['a', 'b'\n\n- ***L***: t\n### [U](https://x.org/a b)\n\n![](j.png)\n"
     "Vote: 1\nAuthors: \n- t\n",
+    # papers made directly: one without authors (DK203), one an orphan `###` line goes on
+    "## Daily Papers (2024-01-02)\n### [A](https://arxiv.org/abs/2401.00001)\n![](i.png)\n"
+    "Vote: 3\nAuthors: \n- x\n### [B](https://arxiv.org/abs/2401.00001)\n![](i.png)\nVote: 0\n"
+    "Authors: A\n\n- y\n\n###  not a link\ntext\n\n## Other\n",
 )
 
 
@@ -66,9 +72,20 @@ def test_the_one_step_block_reads_as_line_by_line(
 ) -> None:
     texts = _texts(corpus)
     fast = [_outcome(digestkit.parse(text)) for text in texts]
-    monkeypatch.setattr(paper_block, "_BLOCK", re.compile(r"(?!)"))  # never matches
+    monkeypatch.setattr(shaped, "_BLOCK", re.compile(r"(?!)"))  # never matches
     slow = [_outcome(digestkit.parse(text)) for text in texts]
     assert len(fast) == len(slow)
+    for one, other in zip(fast, slow, strict=True):
+        assert one == other
+
+
+def test_the_made_paper_is_what_the_block_reader_reads(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _texts(corpus)
+    fast = [_outcome(digestkit.parse(text)) for text in texts]
+    monkeypatch.setattr(shaped, "built", lambda *args: None)  # `read_whole` reads every block
+    slow = [_outcome(digestkit.parse(text)) for text in texts]
     for one, other in zip(fast, slow, strict=True):
         assert one == other
 
@@ -229,34 +246,44 @@ def _blocks(draw: st.DrawFn) -> str:
 
 
 @contextmanager
-def _line_by_line() -> Iterator[None]:
-    saved = paper_block._BLOCK
-    paper_block._BLOCK = re.compile(r"(?!)")  # never matches
+def _patched(name: str, value: object) -> Iterator[None]:
+    saved = getattr(shaped, name)
+    setattr(shaped, name, value)
     try:
         yield
     finally:
-        paper_block._BLOCK = saved
+        setattr(shaped, name, saved)
 
 
 @PROFILE
 @given(_blocks())
 def test_generated_blocks_read_in_one_step_as_line_by_line(text: str) -> None:
     fast = _outcome(digestkit.parse(text))
-    with _line_by_line():
+    with _patched("built", lambda *args: None):
+        read = _outcome(digestkit.parse(text))
+    with _patched("_BLOCK", re.compile(r"(?!)")):  # never matches: line by line
         slow = _outcome(digestkit.parse(text))
-    assert fast == slow
+    assert fast == read == slow
 
 
 def test_the_one_step_block_is_the_common_path(
     corpus: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[int] = []
-    whole = paper_block.PaperBlock.read_whole
+    made: list[int] = []
+    whole, built = paper_block.PaperBlock.read_whole, shaped.built
 
     def counted(block: paper_block.PaperBlock, *args: Any) -> None:
         read.append(block.start)
         whole(block, *args)
 
+    def counted_built(*args: Any) -> Any:
+        found = built(*args)
+        made.append(found is not None)
+        return found
+
     monkeypatch.setattr(paper_block.PaperBlock, "read_whole", counted)
+    monkeypatch.setattr(shaped, "built", counted_built)
     papers = sum(len(digestkit.parse_file(path).papers) for path in corpus)
-    assert len(read) > 0.9 * papers  # 5,196 of 5,488
+    assert len(read) + sum(made) > 0.9 * papers  # 5,196 of 5,488 in one step
+    assert sum(made) > 0.9 * papers  # 5,116 made directly

@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import fields
+from . import fields, shaped
 from .active import find_active
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
 from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
-from .paper_block import PaperBlock, codes, one_step
+from .paper_block import PaperBlock
 from .scan import classify
 from .source import Source
 
@@ -39,16 +39,21 @@ class _Digest:
         self.epilogue: tuple[int, int] | None = None
 
 
+_Ready = tuple[int, Paper, Spans, re.Match[str], re.Match[str]]
+"""A paper made in one step: heading line, paper, spans and the matches that found it."""
+
+
 class _Walk:
     def __init__(self, source: Source):
         self.source = source
         self.lines = source.content  # without a CRLF file's `\r`
         self.kinds, self.notes = classify(source.content)
-        self.codes = codes(self.kinds)
+        self.codes = shaped.codes(self.kinds)
         self.report: list[Diagnostic] = []
         self.digests: list[_Digest] = []
         self.preamble_stop: int | None = None
         self.paper: PaperBlock | None = None
+        self.ready: _Ready | None = None  # a paper `shaped.built` made, until its block closes
         self.region = "preamble"
         self.definitions: dict[str, str] | None = None
         self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
@@ -64,7 +69,16 @@ class _Walk:
             self.preamble_stop = index
 
     def _close_region(self, index: int) -> None:
-        if self.paper is not None:
+        if self.ready is not None:
+            start, paper, spans = self.ready[:3]
+            self.ready = None
+            digest = self.digests[-1]
+            if digest.first is None:
+                digest.first = start
+            if not paper.authors:  # what `PaperBlock.close` says of it
+                self.diag("DK203", "paper has no authors", start)
+            digest.papers.append(_placed(self, paper, start, spans))
+        elif self.paper is not None:
             digest = self.digests[-1]
             if digest.first is None:
                 digest.first = self.paper.start
@@ -108,23 +122,36 @@ class _Walk:
 
     def _one_step(self, index: int) -> int | None:
         """Open and read in one step the paper whose heading is line `index`, if its block has
-        the generator's shape (`paper_block.one_step`); the index of the line after it."""
-        found = one_step(self.lines, self.codes, index)
+        the generator's shape (`shaped.one_step`); the index of the line after it. Its paper is
+        made at once when it can be (`shaped.built`), else a `PaperBlock` reads it."""
+        found = shaped.one_step(self.lines, self.codes, index)
         if found is None:
             return None
         match, shape = found
         self._open_paper(index)
+        made = shaped.built(self.lines, self.codes, match, shape)
+        if made is None:
+            self._read_whole(index, match, shape)
+        else:
+            self.ready = (index, *made, match, shape)
+        return shape.end()
+
+    def _read_whole(self, index: int, match: re.Match[str], shape: re.Match[str]) -> None:
+        heading = fields.Heading(match[1], match[2])
         self.paper = PaperBlock(
-            self.lines,
-            self.kinds,
-            index,
-            fields.Heading(match[1], match[2]),
-            self.report,
-            self.source.path,
-            self.codes,
+            self.lines, self.kinds, index, heading, self.report, self.source.path, self.codes
         )
         self.paper.read_whole(match, shape)
-        return shape.end()
+
+    def _block(self) -> PaperBlock:
+        """The open paper's block, for a line that goes on it: a paper made in one step is
+        read again by a `PaperBlock` (a `####` heading or orphan lines after it; rare)."""
+        if self.ready is not None:
+            index, _, _, match, shape = self.ready
+            self.ready = None
+            self._read_whole(index, match, shape)
+        assert self.paper is not None
+        return self.paper
 
     def _start_epilogue(self, index: int) -> None:
         self._close_region(index)
@@ -167,11 +194,9 @@ class _Walk:
                         index,
                     )
             elif kind == "heading":  # a `####` heading inside a paper
-                assert self.paper is not None
-                self.paper.unplaced(index, "heading inside a paper")
+                self._block().unplaced(index, "heading inside a paper")
             else:
-                assert self.paper is not None
-                index = self.paper.consume(index)
+                index = self._block().consume(index)
                 continue
             index += 1
         self._end_preamble(n)
@@ -190,8 +215,8 @@ class _Walk:
 
     def _orphan(self, index: int) -> None:
         self.region = "orphan"
-        if self.paper is not None:
-            self.paper.keep_verbatim(index)
+        if self.paper is not None or self.ready is not None:
+            self._block().keep_verbatim(index)
         # In a digest head the line simply stays in the head region.
 
 
@@ -249,7 +274,6 @@ _FIELD_ROLE = {"title": "heading", "url": "heading", "media": "media", "authors"
 def _paper(walk: _Walk, block: PaperBlock) -> Paper:
     """Validate one block's paper, give it its layout and check its link as the block closes,
     so no block outlives its paper: the parse's peak memory holds papers, not blocks."""
-    first_seen = walk.first_seen
     values = block.close()
     paper = None if block.odd else parsed_paper(values)
     if paper is None:
@@ -260,10 +284,16 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
             paper = Paper.model_validate(values)
         share_fields_set(paper, items=bool(block.odd))
     spans = block.spans()
-    if block.shape is None:  # one-step blocks' spans are shared already (`_SPANS`)
+    if block.shape is None:  # one-step blocks' spans are shared already (`shaped.spans`)
         spans = walk.spans.setdefault(spans, spans)
-    _SET_LAYOUT(paper, PaperLayout(walk.source, block.start, spans, freeze(paper)))
-    url, index, path = paper.url, block.start, walk.source.path
+    return _placed(walk, paper, block.start, spans)
+
+
+def _placed(walk: _Walk, paper: Paper, index: int, spans: Spans) -> Paper:
+    """Give a paper its layout and check its link (DK113, DK208)."""
+    first_seen = walk.first_seen
+    _SET_LAYOUT(paper, PaperLayout(walk.source, index, spans, freeze(paper)))
+    url, path = paper.url, walk.source.path
     if url in first_seen:
         walk.link_report.append(
             Diagnostic(

@@ -13,19 +13,19 @@ import re
 import unicodedata
 from typing import Any
 
-from . import fields, summary_markup
+from . import fields, shaped, summary_markup
 from .active import script_scheme
 from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role, Spans
 from .models import SummaryItem, parsed_items
+from .shaped import STOP_KINDS
 
 META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})
 _CONTINUATION_KINDS = frozenset({"text", "indented", "nested", "ordered"})
 _INDENTED = frozenset({"indented", "nested"})
 _LAZY_KINDS = META_KINDS - {"htmlblock"}
 """Field lines that, right after a summary line, CommonMark reads as more of its text."""
-_STOP_KINDS = frozenset({"digest", "paper", "heading", "setext"})  # the walk decides these
 _BLOCK_TEXT = {
     "code": "code block",
     "quote": "blockquote",
@@ -37,59 +37,8 @@ _BLOCK_TEXT = {
 """Lines of blocks the block pass settled, kept verbatim and reported like any unplaced line
 (canonical output leaves them out, so `fmt` refuses the file)."""
 
-CODES = {"blank": "b", "image": "I", "vote": "V", "authors": "A", "bullet": "-"}
-CODES.update(dict.fromkeys(_STOP_KINDS, "$"))
-"""One character per line kind, for `codes` (every other kind is `x`)."""
-
-
-def codes(kinds: list[str]) -> str:
-    """The line kinds as one string, one character a line, for `one_step` to check."""
-    get = CODES.get
-    return "".join([get(kind, "x") for kind in kinds])
-
-
-_SHAPE = re.compile(r"(b*)I(b*)V(b*)A(b*)(-(?:b*-)*)(b*)(?=\$|$)")
-"""The generator's own block after the heading (eras E3-E5, 98% of the corpus), as line codes:
-image, Vote, Authors and bullets, blank lines between, up to the next heading."""
-_BLOCK = re.compile(
-    r"###[ \t]+\[([^\[\]`\\<&\n]+)\]\(([^\s()<>\\&\"'\]]+)\)[ \t]*\n"  # 1 title, 2 url
-    r"\n*!\[[^\]\n]*\]\(([^\s()<>\\&]+)\)[ \t]*\n"  # 3 the image URL
-    r"\n*Vote:[ \t]*([0-9]{1,18})[ \t]*\n\n*"  # 4 votes
-)
-"""The same block's lines from its heading to the one before `Authors:`, joined, when its
-heading, image and Vote lines need no reader of their own (plain title and URLs, a count): one
-match gives their values, the reader's fast paths' values (`fields.paper_heading`,
-`image_url`, `vote`). Every run is followed by a character it cannot take, so a failed match
-backtracks linearly. A join, not the text: no table of line offsets to keep (memory)."""
 _PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
 """`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
-_ITEMS = re.compile(
-    r"^- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*|(?![*_]))([^\n]*)", re.M
-)
-"""The same bullets in the lines of a block joined: label and text of each bullet that needs
-no reader of its own (`_item`'s result, one C call for all of them)."""
-
-
-def one_step(
-    lines: list[str], line_codes: str, start: int
-) -> tuple[re.Match[str], re.Match[str]] | None:
-    """The `_BLOCK` and `_SHAPE` matches of the paper whose heading is line `start`, when its
-    block has the generator's shape and its lines before `Authors:` are all `_BLOCK` takes
-    (one C join and one match); else None. Pure: the walk decides, then
-    `PaperBlock.read_whole` reads the matches."""
-    shape = _SHAPE.match(line_codes, start + 1)
-    if shape is None:
-        return None
-    match = _BLOCK.fullmatch("\n".join(lines[start : shape.end(3)]) + "\n")
-    if match is None:
-        return None
-    if fields.is_video_file(match[3]):  # a video in an image tag: `_media` says so (DK122)
-        return None
-    return match, shape
-
-
-_SPANS: dict[tuple[int, ...], Spans] = {}
-"""The relative spans of each `_BLOCK` shape by its six run lengths (blank runs, bullets)."""
 
 
 class PaperBlock:
@@ -164,7 +113,7 @@ class PaperBlock:
                 index += 1
             elif kind in META_KINDS and not (self.lazy and not blanks and kind in _LAZY_KINDS):
                 index = self._meta(index, kind)
-            elif kind in _STOP_KINDS:
+            elif kind in STOP_KINDS:
                 return index
             elif (
                 self.item_open and kind in _CONTINUATION_KINDS and (not blanks or kind in _INDENTED)
@@ -206,7 +155,7 @@ class PaperBlock:
         first, last = shape.span(5)
         joined = "\n".join(lines[first:last])
         self.markup = "<" in joined or "~" in joined  # labels too: a superset of the item texts
-        bullets = _ITEMS.findall(joined)
+        bullets = shaped.ITEMS.findall(joined)
         if len(bullets) == self.codes.count("-", first, last):  # every bullet is a plain one
             self.items = [[label or None, text] for _, label, text in bullets]
         else:
@@ -240,11 +189,8 @@ class PaperBlock:
             self.markup = True  # lines read after it may add items or text
 
     def _shape_spans(self, trailing: int) -> Spans:
-        key = (*self.shape, trailing) if self.shape is not None else ()
-        spans = _SPANS.get(key)
-        if spans is None:
-            spans = _SPANS[key] = _runs(key)
-        return spans
+        assert self.shape is not None
+        return shaped.spans((*self.shape, trailing))
 
     def keep_verbatim(self, index: int) -> None:
         """Append a line that belongs to no field (an orphan heading's block) as it is."""
@@ -479,24 +425,6 @@ class PaperBlock:
             return self._shape_spans(blanks[-1] + 1 - blanks[0] if blanks else 0)
         start = self.start
         return tuple([(role, a - start, b - start) for role, a, b in self.chunks])
-
-
-def _runs(key: tuple[int, ...]) -> Spans:
-    """The relative spans of a `_BLOCK` block from its run lengths: blanks before the image,
-    the Vote and the Authors line and the bullets, the bullets' lines and the blanks after."""
-    chunks: list[tuple[Role, int, int]] = [("heading", 0, 1)]
-    at = 1
-    roles: tuple[Role, ...] = ("media", "vote", "authors", "summary")
-    for role, blanks in zip(roles, key, strict=False):
-        if blanks:
-            chunks.append(("gap", at, at + blanks))
-            at += blanks
-        width = key[4] if role == "summary" else 1
-        chunks.append((role, at, at + width))
-        at += width
-    if len(key) > 5 and key[5]:
-        chunks.append(("gap", at, at + key[5]))
-    return tuple(chunks)
 
 
 def _dedent(line: str) -> str:

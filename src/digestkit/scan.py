@@ -47,7 +47,11 @@ paragraph, so no lazy line continues it).
 Patterns look only at how a line starts: the field readers check the rest. That keeps the scan
 from reading long lines to their end (a summary bullet runs to 1,300 characters)."""
 
-_LINE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in LINE_RULES))
+
+# Each rule names its kind with an empty group at its end, not a group around it: an alternative
+# that starts with a literal or a character class is then skipped on one character test (the
+# regex engine's branch shortcut), where a group first makes the engine enter every rule.
+_LINE = re.compile("|".join(f"(?:{pattern})(?P<{kind}>)" for kind, pattern in LINE_RULES))
 _MATCH = _LINE.match
 
 BLOCK_KINDS: Final = frozenset({"html", "underline", "fence", "quote", "shallow", "deep"})
