@@ -70,14 +70,8 @@ class _Walk:
 
     def _close_region(self, index: int) -> None:
         if self.ready is not None:
-            start, paper, spans = self.ready[:3]
+            self._close_made(*self.ready[:3])
             self.ready = None
-            digest = self.digests[-1]
-            if digest.first is None:
-                digest.first = start
-            if not paper.authors:  # what `PaperBlock.close` says of it
-                self.diag("DK203", "paper has no authors", start)
-            digest.papers.append(_placed(self, paper, start, spans))
         elif self.paper is not None:
             digest = self.digests[-1]
             if digest.first is None:
@@ -90,6 +84,15 @@ class _Walk:
             digest.epilogue = (digest.epilogue[0], index)
         if self.digests and self.digests[-1].head_stop is None:
             self.digests[-1].head_stop = index
+
+    def _close_made(self, start: int, paper: Paper, spans: Spans) -> None:
+        """Close the block of a paper `shaped.built` made."""
+        digest = self.digests[-1]
+        if digest.first is None:
+            digest.first = start
+        if not paper.authors:  # what `PaperBlock.close` says of it
+            self.diag("DK203", "paper has no authors", start)
+        digest.papers.append(_placed(self, paper, start, spans))
 
     def _start_digest(self, index: int) -> None:
         self._end_preamble(index)
@@ -127,14 +130,23 @@ class _Walk:
         found = shaped.one_step(self.lines, self.codes, index)
         if found is None:
             return None
-        match, shape = found
         self._open_paper(index)
-        made = shaped.built(self.lines, self.codes, match, shape)
-        if made is None:
-            self._read_whole(index, match, shape)
-        else:
+        lines, kinds, line_codes = self.lines, self.kinds, self.codes
+        while True:  # a run of such papers, each closed as the next opens (`_open_paper`)
+            match, shape = found
+            made = shaped.built(lines, line_codes, match, shape)
+            stop = shape.end()
+            if made is None:
+                self._read_whole(index, match, shape)
+                return stop
+            if stop < len(kinds) and kinds[stop] == "paper":
+                found = shaped.one_step(lines, line_codes, stop)
+                if found is not None:
+                    self._close_made(index, *made)
+                    index = stop
+                    continue
             self.ready = (index, *made, match, shape)
-        return shape.end()
+            return stop
 
     def _read_whole(self, index: int, match: re.Match[str], shape: re.Match[str]) -> None:
         heading = fields.Heading(match[1], match[2])
