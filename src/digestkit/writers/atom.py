@@ -49,12 +49,52 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub(_not_xml, text)
 
 
-def _xml_content(markup: str) -> str:
+def _xml_content(markup: str, printable: bool = False) -> str:
     """HTML from the HTML writer as Atom `type="html"` text. That HTML already shows control
     characters as pictures (except TAB, LF, FF, CR), so it needs only `&<>` escaped and the
-    form feed XML refuses; `xml_text` would translate it character by character."""
+    form feed XML refuses; `xml_text` would translate it character by character.
+    `printable`: every text the HTML was made of is printable (`_printable`), so it holds no
+    form feed or surrogate and the scan for them is skipped."""
     text = html.escape(markup, quote=False)
-    return text if _NOT_XML.search(text) is None else _NOT_XML.sub(_not_xml, text)
+    if printable or _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(_not_xml, text)
+
+
+def _printable(papers: Iterable[Paper]) -> bool:
+    """Whether every text `html.paper_html` renders of `papers` is printable and holds no
+    numeric character reference (mistune resolves `&#12;` to a form feed; no named one gives a
+    form feed or a surrogate): then neither, both unprintable, can be in their HTML. One C scan
+    of the texts instead of a regex over the markup made of them."""
+    texts: list[str] = []
+    for paper in papers:
+        texts += (paper.title, paper.url, *paper.authors)
+        if paper.media is not None:
+            texts.append(paper.media.url)
+        for item in paper.summary:
+            texts.append(item.text)
+            if item.label is not None:
+                texts.append(item.label)
+    text = "".join(texts)
+    return text.isprintable() and "&#" not in text
+
+
+_XML_MARKUP = ("&", "<", ">", '"', "'")
+
+
+def _authors(names: list[str]) -> str:
+    """One `<author>` per name. Names that are printable and hold no markup character are
+    their own `xml_text`: one check for the list instead of one escape per name."""
+    joined = "".join(names)
+    if joined.isprintable() and not any(character in joined for character in _XML_MARKUP):
+        if not names:
+            return ""
+        return (
+            "<author><name>"
+            + "</name></author>\n<author><name>".join(names)
+            + ("</name></author>\n")
+        )
+    return "".join(f"<author><name>{xml_text(name)}</name></author>\n" for name in names)
 
 
 def _not_xml(match: re.Match[str]) -> str:
@@ -143,16 +183,15 @@ class _Renderer:
     def _paper(self, paper: Paper, key: str, element: str, date: dt.date) -> str:
         target = safe_url(paper.url)
         link = "" if target is None else f'<link rel="alternate" href="{xml_text(target)}"/>\n'
-        authors = "".join(
-            f"<author><name>{xml_text(name)}</name></author>\n" for name in paper.authors
-        )
+        authors = _authors(paper.authors)
         stamp = _timestamp(date)
         return (
             f"<entry>\n<id>{TAG}{date.isoformat()}/{key}</id>\n"
             f'<title type="text">{xml_text(paper.title)}</title>\n'
             f"{link}{_enclosure(paper)}"
             f"<published>{stamp}</published>\n<updated>{stamp}</updated>\n{authors}"
-            f'<content type="html">{_xml_content(self._html(paper, element))}</content>\n</entry>\n'
+            f'<content type="html">{_xml_content(self._html(paper, element), _printable((paper,)))}'
+            "</content>\n</entry>\n"
         )
 
     def _day(self, keyed: list[tuple[Paper, str, str]], ids: Ids, date: dt.date) -> str:
@@ -165,7 +204,8 @@ class _Renderer:
             f"<entry>\n<id>{TAG}{day_id}</id>\n"
             f'<title type="text">{FEED_TITLE} {date.isoformat()} ({count})</title>\n'
             f"{enclosures}<published>{stamp}</published>\n<updated>{stamp}</updated>\n"
-            f'<content type="html">{_xml_content(body)}</content>\n</entry>\n'
+            f'<content type="html">{_xml_content(body, _printable(p for p, _, _ in keyed))}'
+            "</content>\n</entry>\n"
         )
 
 

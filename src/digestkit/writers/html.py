@@ -210,15 +210,16 @@ def _media(paper: Paper, media: bool, lang: str) -> str:
 def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
     if not paper.summary:
         return ""
-    joined = "\n".join([item.text for item in paper.summary])
-    bodies = escape_plain_lines(joined)  # nearly every summary: one check, one escape
+    texts = [item.text for item in paper.summary]
+    joined = "\n".join(texts)
+    bodies = escape_plain_lines(texts, joined)  # nearly every summary: a few scans in C
     if bodies is None:
-        bodies = [_item_body(item.text, markdown) for item in paper.summary]
+        bodies = [_item_body(text, markdown) for text in texts]
     items = [
         f"<li>{_label(item.label)}{body}</li>\n"
         for item, body in zip(paper.summary, bodies, strict=True)
     ]
-    own = attribute(language_of([joined]), lang)  # a line feed is no letter
+    own = attribute(language_of((joined,)), lang)  # a line feed is no letter
     return f'<ul class="summary"{own}>\n{"".join(items)}</ul>\n'
 
 
