@@ -10,7 +10,8 @@ Every check compares two measurements of the same run, never a time against a co
   4 * SLACK, and at full size time <= ORDINARY_FACTOR * time(ordinary digest text of the
   quarter size) * 4, so a slow constant cannot hide behind a linear curve either (ordinary text
   is linear, the corpus test shows it; timing it at the quarter size saves most of its cost);
-  memory, which load does not disturb, at a sixteenth and a quarter of the size.
+  memory, which load does not disturb, at a sixteenth and a quarter of the size (the long
+  profile: a quarter and full size).
 
 Every comparison is load-independent: each figure is this process's CPU time (`process_time`,
 which other processes on a busy machine do not add to), and the inputs compared are measured
@@ -35,6 +36,8 @@ import digestkit
 from digestkit import DigestDocument
 from digestkit.fields import LITERAL_LIMIT
 
+from .strategies import LONG
+
 pytestmark = pytest.mark.corpus
 
 SLACK = 2.0
@@ -49,6 +52,8 @@ BYTES_PER_BYTE = 150
 100,000 one-line summary items (~46 B/B: a model, a chunk and list entries per 20-byte line).
 The corpus subset takes ~17 B/B."""
 RUNS = 2
+MEMORY_SHARE = 1 if LONG else 4
+"""The pathological memory checks run at full size / MEMORY_SHARE (full size: the long profile)."""
 SUBSET_STEP = 6
 
 HEAD = b"## Daily Papers (2024-01-01)\n\n### [T](https://arxiv.org/abs/2401.00001)\n\n"
@@ -252,11 +257,13 @@ def test_pathological_input_parses_in_linear_time(name: str, subset: tuple[bytes
 
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_pathological_input_parses_in_linear_memory(name: str) -> None:
-    """At a quarter and a sixteenth of the full size: tracemalloc's figures do not depend on
-    the machine's load, so the smaller sizes separate linear from quadratic growth as well,
-    in a quarter of the time (tracemalloc makes a parse several times slower)."""
+    """At a sixteenth and a quarter of the full size (the long profile: a quarter and full):
+    tracemalloc's figures do not depend on the machine's load, so the smaller sizes separate
+    linear from quadratic growth as well, in a quarter of the time (tracemalloc makes a parse
+    several times slower)."""
     build, full = PATHOLOGICAL[name]
-    small, large = build(full // 16), build(full // 4)
+    full //= MEMORY_SHARE
+    small, large = build(full // 4), build(full)
     p_small = peak_memory(lambda: digestkit.parse_bytes(small))
     p_large = peak_memory(lambda: digestkit.parse_bytes(large))
     growth = len(large) / len(small)
