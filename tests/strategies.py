@@ -57,6 +57,9 @@ PROFILE = settings.get_profile(
 """Apply as a decorator. `DIGESTKIT_TEST_PROFILE=long` (or the older
 `DIGESTKIT_HYPOTHESIS_PROFILE=digestkit-long`) searches 2,000 examples a test instead of 60
 (docs/contributing.md); CI (`CI=true`) keeps either derandomized."""
+LONG = PROFILE.max_examples > settings.get_profile("digestkit").max_examples
+"""True under the long profile: tests with a cheaper everyday size (tests/test_scaling.py's
+memory checks) run at full size too."""
 
 
 def examples(share: float) -> settings:
