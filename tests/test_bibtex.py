@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,10 @@ CIRCUMFLEX = ("\u02c6", "^")
 TEX_SYNTAX = re.compile(r"[\\{}$~`']|--")
 
 
+@cache
 def decode(raw: str) -> str:
+    """pylatexenc's reading of `raw`, remembered: the corpus tests decode the same titles and
+    names again (pylatexenc is most of their time), and a decoding depends on nothing else."""
     return DECODER.latex_to_text(raw) if TEX_SYNTAX.search(raw) else raw
 
 
@@ -155,8 +159,7 @@ def decoded_meaning(raw: str) -> str:
     return str(DECODER.latex_to_text(raw)).replace(*CIRCUMFLEX)
 
 
-def check_decodes_back(text: str, corpus: Corpus, *, ascii: bool) -> None:
-    entries = parse_bib(text).entries
+def check_decodes_back(entries: list[Any], corpus: Corpus, *, ascii: bool) -> None:
     pairs = corpus_papers(corpus)
     assert len(entries) == len(pairs)
     for entry, (_, p) in zip(entries, pairs, strict=True):
@@ -177,9 +180,17 @@ def corpus_bib(corpus_documents: Corpus) -> str:
     return digestkit.dumps(corpus_documents.values(), "bibtex")
 
 
+@pytest.fixture(scope="module")
+def corpus_entries(corpus_bib: str) -> list[Any]:
+    """bibtexparser's entries of `corpus_bib`, read once for the tests that only look at them."""
+    return list(parse_bib(corpus_bib).entries)
+
+
 @pytest.mark.corpus
-def test_corpus_bib_parses_with_bibtexparser(corpus_bib: str, corpus_documents: Corpus) -> None:
-    entries = parse_bib(corpus_bib).entries
+def test_corpus_bib_parses_with_bibtexparser(
+    corpus_entries: list[Any], corpus_documents: Corpus
+) -> None:
+    entries = corpus_entries
     pairs = corpus_papers(corpus_documents)
     assert len(entries) == len(pairs) == 5488
     assert len({entry.key for entry in entries}) == len(entries)
@@ -209,8 +220,10 @@ def test_corpus_bib_parses_with_strict_pybtex(corpus_bib: str, corpus_documents:
 
 
 @pytest.mark.corpus
-def test_corpus_titles_and_authors_decode_back(corpus_bib: str, corpus_documents: Corpus) -> None:
-    check_decodes_back(corpus_bib, corpus_documents, ascii=False)
+def test_corpus_titles_and_authors_decode_back(
+    corpus_entries: list[Any], corpus_documents: Corpus
+) -> None:
+    check_decodes_back(corpus_entries, corpus_documents, ascii=False)
 
 
 @pytest.mark.corpus
@@ -219,15 +232,15 @@ def test_ascii_output_parses_and_decodes_back(corpus_documents: Corpus) -> None:
     assert text.isascii()  # the corpus has no script without a LaTeX form (e.g. Hangul)
     assert 'Hofst{\\"a}tter' in text
     strict_pybtex(text)
-    check_decodes_back(text, corpus_documents, ascii=True)
+    check_decodes_back(list(parse_bib(text).entries), corpus_documents, ascii=True)
 
 
 @pytest.mark.corpus
-def test_protected_words_survive_sentence_case(corpus_bib: str) -> None:
+def test_protected_words_survive_sentence_case(corpus_entries: list[Any]) -> None:
     """BibTeX's `change.case$ "t"` (as pybtex implements it) must keep every word whose
     capitals matter, and still lowercase ordinary capitalised words."""
     lowered = 0
-    for entry in parse_bib(corpus_bib).entries:
+    for entry in corpus_entries:
         raw = entry.fields_dict["title"].value
         cased = decode(change_case(RAW_MATH.sub(PLACEHOLDER, raw), "t"))
         original = decode(RAW_MATH.sub(PLACEHOLDER, raw))
@@ -431,7 +444,9 @@ MATH_SEGMENT = re.compile(r"\$[^$]*\$")
 
 
 @pytest.mark.corpus
-def test_corpus_math_passes_unchanged(corpus_bib: str, corpus_documents: Corpus) -> None:
+def test_corpus_math_passes_unchanged(
+    corpus_bib: str, corpus_entries: list[Any], corpus_documents: Corpus
+) -> None:
     """Every corpus title with balanced math keeps it verbatim in the default (safe) output,
     and every control sequence the corpus uses is on the allow-list."""
     titles = [p.title for _, p in corpus_papers(corpus_documents)]
@@ -440,7 +455,7 @@ def test_corpus_math_passes_unchanged(corpus_bib: str, corpus_documents: Corpus)
     used = {name for t in with_math for name in re.findall(r"\\([A-Za-z]+)", t)}
     assert used == {"sim", "textit", "nabla", "textbf", "times"}  # what the corpus writes
     assert used <= CONTROL_WORDS
-    raw_titles = [entry.fields_dict["title"].value for entry in parse_bib(corpus_bib).entries]
+    raw_titles = [entry.fields_dict["title"].value for entry in corpus_entries]
     for title, raw in zip(titles, raw_titles, strict=True):
         if title in with_math:
             assert RAW_MATH.findall(raw) == MATH_SEGMENT.findall(title), title

@@ -303,17 +303,6 @@ def test_hostile_entries_with_bibtex_and_pdflatex(tmp_path: Path) -> None:
     check_bibtex(hostile_papers(), tmp_path / "bibtex", ascii=True)
 
 
-@pytest.mark.parametrize("ascii", [True, False], ids=["ascii", "utf8"])
-def test_hostile_entries_with_biber(tmp_path: Path, ascii: bool) -> None:
-    """biber decodes TeX to Unicode itself: with `--ascii` and pdflatex, and in UTF-8 with
-    lualatex (pdflatex cannot print the Greek letters)."""
-    tools("pdflatex", "biber", "lualatex")
-    papers = hostile_papers()
-    if ascii:
-        check_biber(papers, tmp_path / "pdf", ascii=True, engine="pdflatex")
-    check_biber(papers, tmp_path / "lua", ascii=ascii, engine="lualatex")
-
-
 def test_utf8_greek_stops_pdflatex_and_ascii_does_not(tmp_path: Path) -> None:
     """Why docs/formats.md sends pdflatex users to `--ascii`: UTF-8 Greek is not set up for
     pdflatex (biber passes it through to the .bbl); the same entry with `--ascii` compiles."""
@@ -352,16 +341,28 @@ def biber_sample(corpus: Corpus) -> list[Paper]:
     return sample
 
 
+# biber decodes TeX to Unicode itself: with `--ascii` and pdflatex, and in UTF-8 with lualatex
+# (pdflatex cannot print the Greek letters). Each engine and encoding is one LaTeX, biber, LaTeX
+# run over the hostile entries and the corpus sample (or the accented letters) together: a
+# run costs seconds before it reads its first entry, and the checks are per entry.
+
+
 @pytest.mark.corpus
-def test_corpus_with_biber_and_pdflatex(tmp_path: Path, corpus_documents: Corpus) -> None:
+def test_hostile_and_corpus_entries_with_biber_and_pdflatex(
+    tmp_path: Path, corpus_documents: Corpus
+) -> None:
     tools("pdflatex", "biber")
-    check_biber(biber_sample(corpus_documents), tmp_path / "pdf", ascii=True, engine="pdflatex")
+    papers = [*hostile_papers(), *biber_sample(corpus_documents)]
+    check_biber(papers, tmp_path / "pdf", ascii=True, engine="pdflatex")
 
 
 @pytest.mark.corpus
-def test_corpus_utf8_with_biber_and_lualatex(tmp_path: Path, corpus_documents: Corpus) -> None:
+def test_hostile_and_corpus_entries_utf8_with_biber_and_lualatex(
+    tmp_path: Path, corpus_documents: Corpus
+) -> None:
     tools("lualatex", "biber")
-    check_biber(biber_sample(corpus_documents), tmp_path / "lua", ascii=False, engine="lualatex")
+    papers = [*hostile_papers(), *biber_sample(corpus_documents)]
+    check_biber(papers, tmp_path / "lua", ascii=False, engine="lualatex")
 
 
 def accented_letters() -> list[str]:
@@ -398,13 +399,17 @@ def test_every_accented_letter_with_bibtex_and_pdflatex(tmp_path: Path) -> None:
     check_bibtex(letter_papers(letters), tmp_path / "letters", ascii=True)
 
 
-def test_every_single_accent_letter_with_biber(tmp_path: Path) -> None:
-    """biber decodes each one-accent letter to the letter itself (no dotless i, U+0131, plus a
-    combining mark); it cannot decode two nested accents, which docs/formats.md says."""
+def test_hostile_entries_and_every_single_accent_letter_with_biber_and_lualatex(
+    tmp_path: Path,
+) -> None:
+    """The hostile entries with `--ascii`, and each one-accent letter, which biber decodes to
+    the letter itself (no dotless i, U+0131, plus a combining mark); it cannot decode two
+    nested accents, which docs/formats.md says."""
     tools("lualatex", "biber")
     letters = [c for c in accented_letters() if len(unicodedata.normalize("NFD", c)) == 2]
     assert len(letters) > 250
-    check_biber(letter_papers(letters), tmp_path / "letters", ascii=True, engine="lualatex")
+    papers = [*hostile_papers(), *letter_papers(letters)]
+    check_biber(papers, tmp_path / "letters", ascii=True, engine="lualatex")
 
 
 def pandoc_entries(bib: str, folder: Path, suffix: str) -> dict[str, tuple[str, list[str]]]:
