@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, Paper, made, paper_block, shaped
+from digestkit import DigestDocument, Paper, made, paper_block, shaped, source
 from digestkit.models import DigestModel, parsed_paper
 
 from .conftest import FIXTURES
@@ -287,3 +287,16 @@ def test_the_one_step_block_is_the_common_path(
     papers = sum(len(digestkit.parse_file(path).papers) for path in corpus)
     assert len(read) + sum(direct) > 0.9 * papers  # 5,196 of 5,488 in one step
     assert sum(direct) > 0.9 * papers  # 5,116 made directly
+
+
+# -- C scans against their definitions ----------------------------------------------------------
+_CONTROL_POINTS = {*range(0x20), 0x7F} - {0x0A, 0x0D}
+
+
+@PROFILE
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=40))
+def test_the_control_scan_finds_exactly_the_control_characters(text: str) -> None:
+    # `source._has_controls` looks at bytes with one `memchr` per control byte value.
+    expected = any(ord(char) in _CONTROL_POINTS for char in text)
+    assert source._has_controls(text.encode()) is expected
+    assert source.from_text(text).controls is expected
