@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, Paper, made, paper_block, shaped, source
+from digestkit import DigestDocument, Paper, made, paper_block, scan, shaped, source
 from digestkit.models import DigestModel, parsed_paper
 
 from .conftest import FIXTURES
@@ -300,3 +300,37 @@ def test_the_control_scan_finds_exactly_the_control_characters(text: str) -> Non
     expected = any(ord(char) in _CONTROL_POINTS for char in text)
     assert source._has_controls(text.encode()) is expected
     assert source.from_text(text).controls is expected
+
+
+_RULES = re.compile("|".join(f"(?:{pattern})(?P<{kind}>)" for kind, pattern in scan.LINE_RULES))
+"""`scan.LINE_RULES` as they read: the first rule that matches a line's start names its kind."""
+
+
+def _by_the_table(line: str) -> str:
+    match = _RULES.match(line)
+    return match.lastgroup or "text" if match else "text"
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        *(" ", "\t", "-", "=", "*", "_", "+", "#", "!", "[", "]", "(", "<", ">", "`", "~", "a"),
+        *("D", "Vote:", "Authors:", "Daily Papers", "Watch Video", "1", "\u0663", ".", ")", "/"),
+        "\n",
+    ]
+)
+
+
+@PROFILE
+@given(st.lists(_LINE_PIECES, max_size=10).map("".join))
+def test_the_factored_line_scan_reads_lines_as_the_rule_table(line: str) -> None:
+    # `scan._MATCH` holds the rules factored by first character.
+    kind = _by_the_table(line)
+    assert scan.kind_of(line) == kind
+    if kind not in scan.BLOCK_KINDS:  # the block pass may relabel a block's start
+        assert scan.classify([line])[0] == [kind]
+
+
+def test_the_factored_line_scan_reads_the_corpus_as_the_rule_table(corpus: list[Path]) -> None:
+    for path in corpus:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            assert scan.kind_of(line) == _by_the_table(line), line
