@@ -28,11 +28,12 @@ from .models import (
     SummaryItem,
     arxiv_id_from_url,
 )
+from .paper_block import PLAIN_BULLET
 
 if TYPE_CHECKING:
     from .build import _Walk
 
-_ITEMS = shaped.ITEMS.findall
+_BULLET = PLAIN_BULLET.match
 _JOIN = "\n".join
 _PAPER_SET = _SHARED_FIELDS_SET[Paper]
 _MEDIA_SET = _SHARED_FIELDS_SET[Media]
@@ -55,24 +56,17 @@ def make(
     The values need no check: `_BLOCK`'s title holds no newline (`OneLine`), its URLs no
     whitespace and the heading's no `]` (`Url`, `\\S+`; Python's `\\s` covers Rust's); plain
     author names are printable with no whitespace at a separator (`AuthorName`); labels are
-    `ITEMS`' (`Label`); and the text holds no lone surrogate (`api.parse`)."""
+    `PLAIN_BULLET`'s (`Label`); and the text holds no lone surrogate (`api.parse`)."""
     authors_at = shape.end(3)
     line = lines[authors_at]
     first, last = shape.span(5)
     joined = _JOIN(lines[first:last])
     if "\\" in line or "<" in joined or "~" in joined:
         return None
-    bullets = _ITEMS(joined)
-    if len(bullets) != line_codes.count("-", first, last):
-        return None  # a bullet whose label or text needs `PaperBlock._item`
     value = line[8:].strip(" \t")  # after `Authors:`, as `fields.authors` reads it
-    if (
-        "&" in value
-        or value[:1] == "["
-        or ",  " in value
-        or " , " in value
-        or not value.isprintable()
-    ):
+    # An ASCII text of a file without control characters is printable (`isascii` is a flag).
+    printable = (value.isascii() and not walk.source.controls) or value.isprintable()
+    if "&" in value or value[:1] == "[" or ",  " in value or " , " in value or not printable:
         names, malformed = fields.authors(line)
         if malformed or (names and not "".join(names).isprintable()):
             return None
@@ -83,9 +77,18 @@ def make(
         if "+" in names or "" in names:
             names = [name for name in names if name not in ("+", "")]
     summary = []
-    for _, label, text in bullets:
+    for at in range(first, last):
+        if line_codes[at] != "-":
+            continue  # a blank line between bullets
+        bullet_line = lines[at]
+        bullet = _BULLET(bullet_line)  # the marker and label only: the text is not scanned
+        if bullet is None:
+            return None  # a bullet whose label or text needs `PaperBlock._item`
+        end, label = bullet.end(), bullet[2]
+        if label is None and bullet_line[end : end + 1] in ("*", "_"):
+            return None  # a possible `**Label**:` lead-in
         item = _NEW(SummaryItem)
-        _SET_DICT(item, {"label": label or None, "text": text})
+        _SET_DICT(item, {"label": label, "text": bullet_line[end:]})
         _SET_FIELDS(item, _ITEM_SET)
         _SET_EXTRA(item, None)
         _SET_PRIVATE(item, None)
