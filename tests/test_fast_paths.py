@@ -5,7 +5,7 @@
   one by one, and the papers, diagnostics, layout and faithful output must not change: on
   the corpus, the fixtures, edge cases and generated blocks (the generator's shape with lines
   perturbed, reordered, followed by other lines, or inside a CommonMark block).
-* Such a block's paper is made directly (`shaped.built`, no `PaperBlock`) when it can be;
+* Such a block's paper is made directly (`made.make`, no `PaperBlock`) when it can be;
   with that switched off, `PaperBlock.read_whole` reads every such block, with the same result.
 * Papers and summary items valid by construction are built without pydantic
   (`models.parsed_paper`, `parsed_item`); pydantic's own validation of the same values must
@@ -25,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, Paper, paper_block, shaped
+from digestkit import DigestDocument, Paper, made, paper_block, scan, shaped, source
 from digestkit.models import DigestModel, parsed_paper
 
 from .conftest import FIXTURES
@@ -84,7 +84,7 @@ def test_the_made_paper_is_what_the_block_reader_reads(
 ) -> None:
     texts = _texts(corpus)
     fast = [_outcome(digestkit.parse(text)) for text in texts]
-    monkeypatch.setattr(shaped, "built", lambda *args: None)  # `read_whole` reads every block
+    monkeypatch.setattr(made, "make", lambda *args: None)  # `read_whole` reads every block
     slow = [_outcome(digestkit.parse(text)) for text in texts]
     for one, other in zip(fast, slow, strict=True):
         assert one == other
@@ -246,22 +246,22 @@ def _blocks(draw: st.DrawFn) -> str:
 
 
 @contextmanager
-def _patched(name: str, value: object) -> Iterator[None]:
-    saved = getattr(shaped, name)
-    setattr(shaped, name, value)
+def _patched(module: object, name: str, value: object) -> Iterator[None]:
+    saved = getattr(module, name)
+    setattr(module, name, value)
     try:
         yield
     finally:
-        setattr(shaped, name, saved)
+        setattr(module, name, saved)
 
 
 @PROFILE
 @given(_blocks())
 def test_generated_blocks_read_in_one_step_as_line_by_line(text: str) -> None:
     fast = _outcome(digestkit.parse(text))
-    with _patched("built", lambda *args: None):
+    with _patched(made, "make", lambda *args: None):
         read = _outcome(digestkit.parse(text))
-    with _patched("_BLOCK", re.compile(r"(?!)")):  # never matches: line by line
+    with _patched(shaped, "_BLOCK", re.compile(r"(?!)")):  # never matches: line by line
         slow = _outcome(digestkit.parse(text))
     assert fast == read == slow
 
@@ -270,8 +270,8 @@ def test_the_one_step_block_is_the_common_path(
     corpus: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[int] = []
-    made: list[int] = []
-    whole, built = paper_block.PaperBlock.read_whole, shaped.built
+    direct: list[int] = []
+    whole, built = paper_block.PaperBlock.read_whole, made.make
 
     def counted(block: paper_block.PaperBlock, *args: Any) -> None:
         read.append(block.start)
@@ -279,11 +279,58 @@ def test_the_one_step_block_is_the_common_path(
 
     def counted_built(*args: Any) -> Any:
         found = built(*args)
-        made.append(found is not None)
+        direct.append(found is not None)
         return found
 
     monkeypatch.setattr(paper_block.PaperBlock, "read_whole", counted)
-    monkeypatch.setattr(shaped, "built", counted_built)
+    monkeypatch.setattr(made, "make", counted_built)
     papers = sum(len(digestkit.parse_file(path).papers) for path in corpus)
-    assert len(read) + sum(made) > 0.9 * papers  # 5,196 of 5,488 in one step
-    assert sum(made) > 0.9 * papers  # 5,116 made directly
+    assert len(read) + sum(direct) > 0.9 * papers  # 5,196 of 5,488 in one step
+    assert sum(direct) > 0.9 * papers  # 5,116 made directly
+
+
+# -- C scans against their definitions ----------------------------------------------------------
+_CONTROL_POINTS = {*range(0x20), 0x7F} - {0x0A, 0x0D}
+
+
+@PROFILE
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=40))
+def test_the_control_scan_finds_exactly_the_control_characters(text: str) -> None:
+    # `source._has_controls` looks at bytes with one `memchr` per control byte value.
+    expected = any(ord(char) in _CONTROL_POINTS for char in text)
+    assert source._has_controls(text.encode()) is expected
+    assert source.from_text(text).controls is expected
+
+
+_RULES = re.compile("|".join(f"(?:{pattern})(?P<{kind}>)" for kind, pattern in scan.LINE_RULES))
+"""`scan.LINE_RULES` as they read: the first rule that matches a line's start names its kind."""
+
+
+def _by_the_table(line: str) -> str:
+    match = _RULES.match(line)
+    return match.lastgroup or "text" if match else "text"
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        *(" ", "\t", "-", "=", "*", "_", "+", "#", "!", "[", "]", "(", "<", ">", "`", "~", "a"),
+        *("D", "Vote:", "Authors:", "Daily Papers", "Watch Video", "1", "\u0663", ".", ")", "/"),
+        "\n",
+    ]
+)
+
+
+@PROFILE
+@given(st.lists(_LINE_PIECES, max_size=10).map("".join))
+def test_the_factored_line_scan_reads_lines_as_the_rule_table(line: str) -> None:
+    # `scan._MATCH` holds the rules factored by first character.
+    kind = _by_the_table(line)
+    assert scan.kind_of(line) == kind
+    if kind not in scan.BLOCK_KINDS:  # the block pass may relabel a block's start
+        assert scan.classify([line])[0] == [kind]
+
+
+def test_the_factored_line_scan_reads_the_corpus_as_the_rule_table(corpus: list[Path]) -> None:
+    for path in corpus:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            assert scan.kind_of(line) == _by_the_table(line), line

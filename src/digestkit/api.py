@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from . import source as _source
 from .build import build
@@ -59,7 +58,9 @@ def parse_file(path: str | os.PathLike[str], *, strict: bool = False) -> DigestD
     """Parse a digest file. Raises `DigestError` for bytes that are not UTF-8 text, and
     `OSError` when the file cannot be read."""
     name = os.fspath(path)
-    return parse_bytes(Path(name).read_bytes(), strict=strict, path=name)
+    with open(name, "rb") as file:  # noqa: PTH123 (`Path.read_bytes` without making a `Path`)
+        data = file.read()
+    return parse_bytes(data, strict=strict, path=name)
 
 
 def _finish(document: DigestDocument, strict: bool) -> DigestDocument:

@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import fields, shaped
+from . import fields, made, shaped
 from .active import find_active
 from .diagnostics import Diagnostic
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
 from .markdown_text import without_surrogates
-from .models import DigestDocument, Paper, arxiv_id_from_url, parsed_paper, share_fields_set
+from .models import DigestDocument, Paper, parsed_paper, share_fields_set
 from .paper_block import PaperBlock
 from .scan import classify
 from .source import Source
@@ -39,8 +39,8 @@ class _Digest:
         self.epilogue: tuple[int, int] | None = None
 
 
-_Ready = tuple[int, Paper, Spans, re.Match[str], re.Match[str]]
-"""A paper made in one step: heading line, paper, spans and the matches that found it."""
+_Ready = tuple[int, Paper, re.Match[str], re.Match[str]]
+"""A paper made in one step: heading line, paper and the matches that found it."""
 
 
 class _Walk:
@@ -53,7 +53,7 @@ class _Walk:
         self.digests: list[_Digest] = []
         self.preamble_stop: int | None = None
         self.paper: PaperBlock | None = None
-        self.ready: _Ready | None = None  # a paper `shaped.built` made, until its block closes
+        self.ready: _Ready | None = None  # a paper `made.make` made, until its block closes
         self.region = "preamble"
         self.definitions: dict[str, str] | None = None
         self.first_seen: dict[str, int] = {}  # paper URL -> its first heading's line
@@ -70,7 +70,7 @@ class _Walk:
 
     def _close_region(self, index: int) -> None:
         if self.ready is not None:
-            self._close_made(*self.ready[:3])
+            made.close(self, *self.ready[:2])
             self.ready = None
         elif self.paper is not None:
             digest = self.digests[-1]
@@ -84,15 +84,6 @@ class _Walk:
             digest.epilogue = (digest.epilogue[0], index)
         if self.digests and self.digests[-1].head_stop is None:
             self.digests[-1].head_stop = index
-
-    def _close_made(self, start: int, paper: Paper, spans: Spans) -> None:
-        """Close the block of a paper `shaped.built` made."""
-        digest = self.digests[-1]
-        if digest.first is None:
-            digest.first = start
-        if not paper.authors:  # what `PaperBlock.close` says of it
-            self.diag("DK203", "paper has no authors", start)
-        digest.papers.append(_placed(self, paper, start, spans))
 
     def _start_digest(self, index: int) -> None:
         self._end_preamble(index)
@@ -125,28 +116,13 @@ class _Walk:
 
     def _one_step(self, index: int) -> int | None:
         """Open and read in one step the paper whose heading is line `index`, if its block has
-        the generator's shape (`shaped.one_step`); the index of the line after it. Its paper is
-        made at once when it can be (`shaped.built`), else a `PaperBlock` reads it."""
+        the generator's shape (`shaped.one_step`), with the run of such papers after it
+        (`made.run`); the index of the line after them."""
         found = shaped.one_step(self.lines, self.codes, index)
         if found is None:
             return None
         self._open_paper(index)
-        lines, kinds, line_codes = self.lines, self.kinds, self.codes
-        while True:  # a run of such papers, each closed as the next opens (`_open_paper`)
-            match, shape = found
-            made = shaped.built(lines, line_codes, match, shape)
-            stop = shape.end()
-            if made is None:
-                self._read_whole(index, match, shape)
-                return stop
-            if stop < len(kinds) and kinds[stop] == "paper":
-                found = shaped.one_step(lines, line_codes, stop)
-                if found is not None:
-                    self._close_made(index, *made)
-                    index = stop
-                    continue
-            self.ready = (index, *made, match, shape)
-            return stop
+        return made.run(self, index, found)
 
     def _read_whole(self, index: int, match: re.Match[str], shape: re.Match[str]) -> None:
         heading = fields.Heading(match[1], match[2])
@@ -159,7 +135,7 @@ class _Walk:
         """The open paper's block, for a line that goes on it: a paper made in one step is
         read again by a `PaperBlock` (a `####` heading or orphan lines after it; rare)."""
         if self.ready is not None:
-            index, _, _, match, shape = self.ready
+            index, _, match, shape = self.ready
             self.ready = None
             self._read_whole(index, match, shape)
         assert self.paper is not None
@@ -303,20 +279,8 @@ def _paper(walk: _Walk, block: PaperBlock) -> Paper:
 
 def _placed(walk: _Walk, paper: Paper, index: int, spans: Spans) -> Paper:
     """Give a paper its layout and check its link (DK113, DK208)."""
-    first_seen = walk.first_seen
     _SET_LAYOUT(paper, PaperLayout(walk.source, index, spans, freeze(paper)))
-    url, path = paper.url, walk.source.path
-    if url in first_seen:
-        walk.link_report.append(
-            Diagnostic(
-                "DK113", f"{url} already appears at line {first_seen[url]}", index + 1, 1, path
-            )
-        )
-    else:
-        first_seen[url] = index + 1
-    if arxiv_id_from_url(url) is None:
-        message = f"`{url}` is not an arXiv or Hugging Face paper link"
-        walk.link_report.append(Diagnostic("DK208", message, index + 1, 1, path))
+    made.links(walk, paper.url, index)
     return paper
 
 

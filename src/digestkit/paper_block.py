@@ -37,7 +37,7 @@ _BLOCK_TEXT = {
 """Lines of blocks the block pass settled, kept verbatim and reported like any unplaced line
 (canonical output leaves them out, so `fmt` refuses the file)."""
 
-_PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
+PLAIN_BULLET = re.compile(r"- (?![ \t])(?:(\*\*\*?)([^*\s](?:[^*\n]*[^*\s])?)\1:[ \t]*)?")
 """`- text` or `- ***Label***: text` (`CANONICAL_LABEL` after the marker)."""
 
 
@@ -173,7 +173,7 @@ class PaperBlock:
         for index in range(first, last):
             if codes[index] == "-":
                 line = lines[index]
-                bullet = _PLAIN_BULLET.match(line)
+                bullet = PLAIN_BULLET.match(line)
                 text = line[bullet.end() :] if bullet else ""
                 if bullet is None or (bullet[2] is None and text[:1] in ("*", "_")):
                     items.append(self._item(index, line))

@@ -2,7 +2,7 @@
 
 Pure and dumb: no models, no diagnostics. A new template era is a new row here. Rules are tried
 in order and the first that matches the line wins, through one compiled alternation (dispatch on
-`match.lastgroup`), so the hot loop is a single C-level regex call per line.
+the group that matched), so the hot loop is a single C-level regex call per line.
 
 Block structure (markdown-it-py's block rules are the model) is a second, small state machine
 that runs only when a document holds a line that can open or close a block (a fence, an HTML
@@ -48,11 +48,63 @@ Patterns look only at how a line starts: the field readers check the rest. That 
 from reading long lines to their end (a summary bullet runs to 1,300 characters)."""
 
 
-# Each rule names its kind with an empty group at its end, not a group around it: an alternative
-# that starts with a literal or a character class is then skipped on one character test (the
-# regex engine's branch shortcut), where a group first makes the engine enter every rule.
-_LINE = re.compile("|".join(f"(?:{pattern})(?P<{kind}>)" for kind, pattern in LINE_RULES))
-_MATCH = _LINE.match
+# The same rules, factored by a line's first character: one alternative per first character,
+# each holding, in table order, what is left of the rules a line starting with it can match.
+# Every alternative starts with a literal or a character class, so the regex engine skips one on
+# a single character test (its branch shortcut), and a bullet line is not tried as a thematic
+# break's repeated group first. Each rule ends with an empty group: `lastindex` names the kind.
+# `tests/test_fast_paths.py` checks this reads every line as `LINE_RULES` does.
+_SPACE_LEAD = r"(?:#{1,6}(?:[ \t]|$)|[<>]|```|~~~|Vote:|Authors:|!\[|\[Watch Video\])"
+_DEEP_LEAD = r"[ \t]*(?:###(?:[ \t]|$)|##[ \t]+Daily Papers\b)"
+_BY_FIRST: Final[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (
+    (
+        " ",
+        (
+            ("blank", r"[ \t]*$"),
+            ("shallow", r" {0,2}" + _SPACE_LEAD),
+            ("deep", r"(?: {3}| {0,2}\t)" + _DEEP_LEAD),
+            ("indented", ""),
+        ),
+    ),
+    ("\t", (("blank", r"[ \t]*$"), ("deep", _DEEP_LEAD), ("indented", ""))),
+    (
+        "-",
+        (
+            ("underline", r"-+[ \t]*$"),
+            ("thematic", r"[ \t]*(?:-[ \t]*){2,}$"),
+            ("bullet", r"(?:[ \t]|$)"),
+        ),
+    ),
+    (
+        "#",
+        (
+            ("digest", r"#[ \t]+Daily Papers\b"),
+            ("paper", r"##(?:[ \t]|$)"),
+            ("heading", r"#{0,5}(?:[ \t]|$)"),
+        ),
+    ),
+    ("!", (("image", r"\["),)),
+    ("V", (("vote", "ote:"),)),
+    ("A", (("authors", "uthors:"),)),
+    ("\\[", (("watch", r"Watch Video\]"), ("emptylink", r"\]\("))),
+    ("<", (("html", "[A-Za-z/!?]"),)),
+    ("=", (("underline", r"=*[ \t]*$"),)),
+    ("\\*", (("thematic", r"[ \t]*(?:\*[ \t]*){2,}$"), ("bullet", r"(?:[ \t]|$)"))),
+    ("_", (("thematic", r"[ \t]*(?:_[ \t]*){2,}$"),)),
+    ("\\+", (("bullet", r"(?:[ \t]|$)"),)),
+    (r"\d", (("ordered", r"\d{0,8}[.)](?:[ \t]|$)"),)),
+    ("`", (("fence", "`{2,}"),)),
+    ("~", (("fence", "~{2,}"),)),
+    (">", (("quote", ""),)),
+    ("$", (("blank", ""),)),  # the empty line
+)
+_KIND_OF_GROUP: Final = ("text", *(kind for _, rules in _BY_FIRST for kind, _ in rules))
+_MATCH = re.compile(
+    "|".join(
+        f"{first}(?:{'|'.join(f'{rest}()' for _, rest in rules)})" for first, rules in _BY_FIRST
+    )
+).match
+
 
 BLOCK_KINDS: Final = frozenset({"html", "underline", "fence", "quote", "shallow", "deep"})
 """Kinds that can open a block or change what a neighbour is: only documents holding one run
@@ -79,10 +131,15 @@ class Note(NamedTuple):
 
 def classify(lines: list[str]) -> tuple[list[str], list[Note]]:
     """The kind of each line (lines without their line ending) and the block pass's notes."""
-    # Every alternative is a named group, so a match always has a `lastgroup`.
+    # Every alternative ends with a group, so a match always has a `lastindex`.
     # An empty line (two in five) is `blank` without the regex call.
+    kind_of_group = _KIND_OF_GROUP
     kinds: list[str] = [
-        "blank" if not line else match.lastgroup if (match := _MATCH(line)) else "text"  # type: ignore[misc]
+        "blank"
+        if not line
+        else kind_of_group[match.lastindex]  # type: ignore[index]
+        if (match := _MATCH(line))
+        else "text"
         for line in lines
     ]
     notes: list[Note] = []
@@ -98,7 +155,7 @@ def classify(lines: list[str]) -> tuple[list[str], list[Note]]:
 def kind_of(line: str) -> str:
     """The kind one line has on its own (the rule table, no block context)."""
     match = _MATCH(line)
-    return match.lastgroup or "text" if match else "text"
+    return _KIND_OF_GROUP[match.lastindex or 0] if match else "text"
 
 
 # -- the block pass ----------------------------------------------------------------------------

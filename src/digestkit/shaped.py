@@ -2,8 +2,8 @@
 
 96% of the corpus's papers are an image, `Vote:`, `Authors:` and bullets with blank lines
 between, up to the next heading. `one_step` finds such a block with one regex over a string of
-one character per line kind and one over its first lines joined; `built` then makes its paper
-and layout spans directly, without a `PaperBlock`, when nothing in it needs a reader of its own
+one character per line kind and one over its first lines joined; `made.make` then makes its
+paper and layout directly, without a `PaperBlock`, when nothing in it needs a reader of its own
 (`tests/test_fast_paths.py` compares both ways with the line-by-line reader).
 """
 
@@ -13,7 +13,6 @@ import re
 
 from . import fields
 from .layout import Role, Spans
-from .models import Paper, parsed_items, parsed_paper
 
 STOP_KINDS = frozenset({"digest", "paper", "heading", "setext"})  # the walk decides these
 
@@ -63,7 +62,7 @@ def one_step(
 ) -> tuple[re.Match[str], re.Match[str]] | None:
     """The `_BLOCK` and `_SHAPE` matches of the paper whose heading is line `start`, when its
     block has the generator's shape and its lines before `Authors:` are all `_BLOCK` takes
-    (one C join and one match); else None. Pure: the walk decides, then `built` or
+    (one C join and one match); else None. Pure: the walk decides, then `made.make` or
     `PaperBlock.read_whole` reads the matches."""
     shape = _SHAPE.match(line_codes, start + 1)
     if shape is None:
@@ -74,44 +73,6 @@ def one_step(
     if fields.is_video_file(match[3]):  # a video in an image tag: `_media` says so (DK122)
         return None
     return match, shape
-
-
-def built(
-    lines: list[str], line_codes: str, match: re.Match[str], shape: re.Match[str]
-) -> tuple[Paper, Spans] | None:
-    """The paper of a block `one_step` found and its spans, relative to the heading, made
-    directly when reading it line by line could say nothing but DK203 (no authors): no escape
-    in `Authors:` (one may decode to a control, DK401), a list literal that parses (DK213), no
-    `<` or `~` in the bullets (DK124, DK125), every bullet plain, values `parsed_paper` takes.
-    Else None, and a `PaperBlock` reads the block. The walk makes the paper's layout."""
-    authors = shape.end(3)
-    line = lines[authors]
-    first, last = shape.span(5)
-    joined = "\n".join(lines[first:last])
-    if "\\" in line or "<" in joined or "~" in joined:
-        return None
-    bullets = ITEMS.findall(joined)
-    if len(bullets) != line_codes.count("-", first, last):
-        return None  # a bullet whose label or text needs `PaperBlock._item`
-    names, malformed = fields.authors(line)
-    if malformed:
-        return None
-    title, url, image_url, votes = match.groups()
-    paper = parsed_paper(
-        {
-            "title": title,
-            "url": url,
-            "media": {"kind": "image", "url": image_url},
-            "votes": int(votes),
-            "authors": names,
-            "summary": parsed_items([[label or None, text] for _, label, text in bullets]),
-        }
-    )
-    if paper is None:
-        return None
-    start, image, vote = shape.pos - 1, shape.end(1), shape.end(2)
-    key = (image - start - 1, vote - image - 1, authors - vote - 1, first - authors - 1)
-    return paper, spans((*key, last - first, shape.end() - last))
 
 
 _SPANS: dict[tuple[int, ...], Spans] = {}
