@@ -135,6 +135,76 @@ def test_start_up_imports_nothing_heavy() -> None:
     assert result.stdout.decode().strip() == ""
 
 
+PLUGIN = """\
+import os
+
+
+class Plugin:
+    def new_schema_validator(self, schema, schema_type, *rest):
+        with open(os.environ["PLUGIN_LOG"], "a") as log:
+            log.write(f"{schema_type.__name__}\\n")
+        return None, None, None
+
+
+plugin = Plugin()
+"""
+
+
+def with_a_pydantic_plugin(
+    tmp_path: Path, code: list[str], variable: str | None, stdout: bool = False
+) -> list[str]:
+    """The models a pydantic plugin installed on the path saw built while `code` ran (or the
+    lines `code` printed), with PYDANTIC_DISABLE_PLUGINS unset (None) or set to `variable`."""
+    site = tmp_path / "site"
+    info = site / "logging_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: logging-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nlogging = logging_plugin:plugin\n")
+    (site / "logging_plugin.py").write_text(PLUGIN)
+    log = tmp_path / "plugin.log"
+    log.write_text("")
+    env = {k: v for k, v in os.environ.items() if k != cli.PLUGINS_VARIABLE}
+    env.update(PLUGIN_LOG=str(log), PYTHONPATH=os.pathsep.join([str(site), *sys.path]))
+    if variable is not None:
+        env[cli.PLUGINS_VARIABLE] = variable
+    result = subprocess.run(code, capture_output=True, env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode().splitlines() if stdout else log.read_text().split()
+
+
+def test_the_command_runs_without_pydantic_plugins_unless_the_user_asks(tmp_path: Path) -> None:
+    parse = [sys.executable, "-c", f"import digestkit; digestkit.parse_file({str(DAY5)!r})"]
+    validate = [*COMMAND, "validate", str(DAY5)]
+    assert "Paper" in with_a_pydantic_plugin(tmp_path / "library", parse, None)  # plugins work
+    assert with_a_pydantic_plugin(tmp_path / "cli", validate, None) == []
+    assert "Paper" in with_a_pydantic_plugin(tmp_path / "on", validate, "")  # the user's choice
+    assert with_a_pydantic_plugin(tmp_path / "named", validate, "other") != []
+    assert with_a_pydantic_plugin(tmp_path / "off", validate, "logging") == []
+
+
+def test_with_plugins_off_pydantic_s_loader_and_importlib_metadata_stay_unimported(
+    tmp_path: Path,
+) -> None:
+    # The stand-in gives no plugins while they are off and the real loader's answer once the
+    # variable changes; the CLI test above shows a plugin then runs.
+    code = f"""if True:
+        import os, sys
+        from digestkit import cli
+        cli.no_pydantic_plugins()
+        import digestkit
+        digestkit.parse_file({str(DAY5)!r})
+        print("importlib.metadata" in sys.modules, "email" in sys.modules)
+        from pydantic.plugin import _loader
+        print(list(_loader.get_plugins()), "importlib.metadata" in sys.modules)
+        os.environ[cli.PLUGINS_VARIABLE] = ""
+        names = [type(p).__name__ for p in _loader.get_plugins()]
+        print(names, "importlib.metadata" in sys.modules)
+        print(_loader.PYDANTIC_ENTRY_POINT_GROUP, sys.modules[_loader.__name__].__file__ > "")
+    """
+    lines = with_a_pydantic_plugin(tmp_path, [sys.executable, "-c", code], None, stdout=True)
+    assert lines == ["False False", "[] False", "['Plugin'] True", "pydantic True"]
+
+
 # -- example -----------------------------------------------------------------------------------
 def test_example_prints_the_shipped_digest() -> None:
     result = run("example")

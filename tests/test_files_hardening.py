@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tty
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import digestkit
 
@@ -480,3 +483,50 @@ def test_a_signal_wrapped_by_a_library_still_ends_the_run(monkeypatch: pytest.Mo
     monkeypatch.setattr(cli, "SIGNALLED", [])
     monkeypatch.setattr(cli, "resolve", lambda handler: wrapped)
     assert cli.main(["validate", str(DAY5)]) == 128 + signal.SIGTERM
+
+
+_NAME = st.text(st.sampled_from("ab.Z _-é0"), min_size=1, max_size=4).filter(
+    lambda name: name not in (".", "..")
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(_NAME, max_size=3), _NAME, st.sampled_from([".md", ".MD", ".txt"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_directory_expands_as_the_per_file_relative_paths_order_it(
+    files: list[tuple[list[str], str, str]],
+) -> None:
+    """`_files._directory` takes each file's parts from the walk: the same files, order and
+    relative paths as sorting by `relative_to(root).parts` file by file."""
+    from digestkit import _files
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for parents, stem, suffix in files:
+            target = root.joinpath(*parents, stem + suffix)
+            if any(p.exists() and not p.is_dir() for p in target.parents):
+                continue  # a file already holds that folder's name
+            if target.is_dir():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(b"")
+        found = [
+            Path(here, name)
+            for here, subfolders, names in os.walk(root)
+            if not any(part.startswith(".") for part in Path(here).relative_to(root).parts)
+            for name in names
+            if name.lower().endswith(".md")
+        ]
+        expected = sorted(found, key=lambda file: file.relative_to(root).parts)
+        items = _files.expand([str(root)])
+        if not expected:
+            assert [item.error for item in items] == ["directory has no *.md files"]
+            return
+        assert [(item.path, item.relative) for item in items] == [
+            (file, file.relative_to(root)) for file in expected
+        ]

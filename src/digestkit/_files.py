@@ -67,7 +67,7 @@ def _expand_one(argument: str, suffixes: tuple[str, ...]) -> list[Input]:
         if not found:
             kinds = " or ".join(f"*{suffix}" for suffix in suffixes)
             return [_failed(argument, f"directory has no {kinds} files")]
-        return [_file(file, file.relative_to(path), path) for file in found]
+        return [_file(file, PurePath(*parts), path) for file, parts in found]
     if path.exists() or not _MAGIC.intersection(argument):
         if not path.exists():
             return [_failed(argument, "no such file or directory")]
@@ -75,13 +75,19 @@ def _expand_one(argument: str, suffixes: tuple[str, ...]) -> list[Input]:
     return _glob(argument, suffixes)
 
 
-def _directory(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Files under `root` with a wanted suffix, skipping hidden folders such as `.git`."""
-    found: list[Path] = []
+def _directory(root: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, tuple[str, ...]]]:
+    """Files under `root` with a wanted suffix, skipping hidden folders such as `.git`, each
+    with its path under `root` as parts, in the order of those parts. The parts come from the
+    walk, a folder at a time: `relative_to` per file was a third of a corpus's expansion."""
+    found: list[tuple[Path, tuple[str, ...]]] = []
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        found.extend(Path(folder, name) for name in files if name.lower().endswith(suffixes))
-    return sorted(found, key=lambda file: file.relative_to(root).parts)
+        here = Path(folder)
+        prefix = here.relative_to(root).parts
+        found.extend(
+            (here / name, (*prefix, name)) for name in files if name.lower().endswith(suffixes)
+        )
+    return sorted(found, key=lambda entry: entry[1])
 
 
 def _glob(pattern: str, suffixes: tuple[str, ...]) -> list[Input]:
@@ -97,7 +103,7 @@ def _glob(pattern: str, suffixes: tuple[str, ...]) -> list[Input]:
     for path in sorted(base.glob("/".join(parts[fixed:]))):
         if path.is_dir():
             items.extend(
-                _file(file, file.relative_to(base), base) for file in _directory(path, suffixes)
+                _file(file, file.relative_to(base), base) for file, _ in _directory(path, suffixes)
             )
         elif path.is_file():
             items.append(_file(path, path.relative_to(base), base))

@@ -13,7 +13,6 @@ decodes back to the same message.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
@@ -55,6 +54,8 @@ def text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def json_list(diagnostics: Sequence[Diagnostic]) -> str:
+    import json  # here: the text and github reports (a pre-commit hook's) need no json
+
     records = [
         {
             "path": d.path,
@@ -101,6 +102,8 @@ def _escape_property(value: str) -> str:
 def sarif(diagnostics: Sequence[Diagnostic]) -> str:
     """One SARIF 2.1.0 run. Every catalogued rule is listed, so `ruleIndex` is stable across
     runs; paths under the working directory become relative URIs against `%SRCROOT%`."""
+    import json
+
     codes = sorted(RULES)
     index = {code: position for position, code in enumerate(codes)}
     rules = [_rule(code) for code in codes]
