@@ -634,42 +634,6 @@ def no_pydantic_plugins() -> None:
     would see every paper validated. Only the command sets this: the library never changes a
     user's environment. A user who wants plugins sets the variable themselves (even empty)."""
     os.environ.setdefault(PLUGINS_VARIABLE, "__all__")
-    if _plugins_off() and PLUGIN_LOADER not in sys.modules:
-        sys.modules[PLUGIN_LOADER] = _no_plugin_loader()
-
-
-PLUGIN_LOADER = "pydantic.plugin._loader"
-
-
-def _plugins_off() -> bool:
-    """pydantic's own test (`get_plugins`): these values disable every plugin."""
-    return os.environ.get(PLUGINS_VARIABLE) in ("__all__", "1", "true")
-
-
-def _no_plugin_loader() -> Any:
-    """A stand-in for pydantic's plugin loader while every plugin is off. The real one imports
-    `importlib.metadata` (and `email` with it) only to find the plugins that the variable turns
-    off: 3% of a corpus `validate`. Its `get_plugins` gives none while the variable says so; any
-    other use (the variable changed, a name a later pydantic imports) loads the real module."""
-    import types
-
-    stand_in = types.ModuleType(PLUGIN_LOADER)
-
-    def real() -> Any:
-        if sys.modules.get(PLUGIN_LOADER) is stand_in:
-            del sys.modules[PLUGIN_LOADER]
-        return importlib.import_module(PLUGIN_LOADER)
-
-    def get_plugins(*args: Any, **kwargs: Any) -> Any:
-        return () if _plugins_off() else real().get_plugins(*args, **kwargs)
-
-    def __getattr__(name: str) -> Any:  # PEP 562
-        if name.startswith("__"):  # `__path__`, `__file__`: what import and repr look for
-            raise AttributeError(name)
-        return getattr(real(), name)
-
-    vars(stand_in).update(get_plugins=get_plugins, __getattr__=__getattr__)
-    return stand_in
 
 
 def main(argv: list[str] | None = None) -> int:
