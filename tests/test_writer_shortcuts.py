@@ -207,3 +207,86 @@ def test_atom_authors_at_once_are_each_name_escaped(names: list[str]) -> None:
 
     expected = "".join(f"<author><name>{xml_text(name)}</name></author>\n" for name in names)
     assert _authors(names) == expected
+
+
+@strategies.PROFILE
+@given(st.lists(_PATH_PIECES | st.sampled_from(["..", "./", "é", ""]), max_size=8).map("".join))
+def test_atom_extensions_are_what_splitext_reads(path: str) -> None:
+    import posixpath
+
+    from digestkit.writers.atom import _extension
+
+    assert _extension(path) == posixpath.splitext(path)[1]
+
+
+_TAG_PIECES = st.sampled_from(["arxiv:", "url:", "https://x.org/", "%", " ", "é", "\U0001d73d"])
+
+
+@strategies.PROFILE
+@given(st.lists(_TAG_PIECES | dense_text, max_size=6).map("".join))
+def test_atom_ids_left_as_they_are_are_what_quote_leaves(base: str) -> None:
+    """`_TAG_PLAIN` says which entry ids `quote` would give back unchanged."""
+    from urllib.parse import quote
+
+    from digestkit.writers.atom import _TAG_PLAIN, _TAG_SAFE
+
+    if _TAG_PLAIN.fullmatch(base):
+        assert quote(base, safe=_TAG_SAFE) == base
+
+
+# Surrogates, bidi controls, an astral letter and a form feed besides `_SPECIAL`.
+_AWKWARD_CHARACTERS = st.sampled_from(
+    _SPECIAL + "\ud800\udfff\u202e\u200f\U0001d73d\x0c"
+) | st.characters(categories=["L", "N", "Cs", "Cf", "Zs"])
+_AWKWARD = st.text(alphabet=_AWKWARD_CHARACTERS, max_size=30)
+
+
+@strategies.PROFILE
+@given(_AWKWARD)
+def test_atom_xml_text_is_the_escape_with_xml_refused_characters_replaced(value: str) -> None:
+    from digestkit.writers._html_text import escape
+    from digestkit.writers.atom import _NOT_XML, _not_xml, xml_text
+
+    assert xml_text(value) == _NOT_XML.sub(_not_xml, escape(value))
+
+
+_HANGUL_TEXT = st.text(
+    alphabet=st.sampled_from("가힣한국 aZ1.\n\ua000\ud7a3\ud800é\U0001d73d") | _AWKWARD_CHARACTERS,
+    max_size=40,
+)
+
+
+@strategies.PROFILE
+@given(st.lists(_HANGUL_TEXT, max_size=3))
+def test_language_shortcut_agrees_with_the_letter_count(texts: list[str]) -> None:
+    """`language_of` decides `ko` from the share of Hangul among all characters when that is
+    enough; the full count of Hangul and ASCII letters gives the same answer."""
+    import string
+
+    from digestkit.writers._html_lang import KOREAN_SHARE, language_of
+
+    data = "".join(texts).encode("utf-8", "surrogatepass")
+    hangul = sum(0xEA <= byte <= 0xED for byte in data)
+    letters = hangul + sum(chr(byte) in string.ascii_letters for byte in data)
+    expected = None if not letters else "ko" if hangul >= KOREAN_SHARE * letters else "en"
+    assert language_of(texts) == expected
+
+
+@strategies.PROFILE
+@given(st.lists(dense_text | st.sampled_from(["Chen, Wei", ",", ", "]), max_size=5))
+def test_html_authors_separator_agrees_with_a_comma_in_any_name(names: list[str]) -> None:
+    """The HTML writer counts the commas of the joined names instead of testing each name."""
+    from digestkit.writers.html import paper_html
+
+    paper = Paper(title="T", url="https://x.org/", authors=[n.strip() or "A" for n in names])
+    separator = "; " if any("," in name for name in paper.authors) else ", "
+    expected = separator.join(paper.authors)
+    markup = paper_html(paper, "p", media=False, markdown=lambda text: text)
+    if paper.authors:
+        assert f'<p class="authors">{_escape(expected)}</p>' in markup
+
+
+def _escape(text: str) -> str:
+    from digestkit.writers._html_text import escape
+
+    return escape(text)
