@@ -8,6 +8,7 @@ on generated text that is dense in the characters the shortcut decides on.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -290,3 +291,43 @@ def _escape(text: str) -> str:
     from digestkit.writers._html_text import escape
 
     return escape(text)
+
+
+@strategies.PROFILE
+@given(st.lists(st.tuples(st.sampled_from(["TI", "AU", "AB"]), _AWKWARD), max_size=6))
+def test_ris_lines_at_once_are_each_value_cleaned(fields: list[tuple[str, str]]) -> None:
+    """The RIS writer writes a record's values as they are when one test says each is its own
+    `value`; the line-by-line path gives the same lines."""
+    from digestkit.writers.ris import _lines, value
+
+    assert _lines(fields) == "".join(f"{tag}  - {value(text)}\r\n" for tag, text in fields)
+
+
+@strategies.PROFILE
+@given(st.dates())
+def test_ris_days_are_what_strftime_writes(date: dt.date) -> None:
+    from digestkit.writers.ris import _day
+
+    assert _day(date) == f"{date:%Y/%m/%d}/"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _AWKWARD,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_AWKWARD, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@strategies.PROFILE
+@given(st.dictionaries(_AWKWARD, _JSON_VALUES, max_size=5))
+def test_csl_items_encode_as_json_dumps_does(fields: dict[str, object]) -> None:
+    """The CSL-JSON writer's encoder, built once, writes what `json.dumps` writes (with every
+    character as it is, but a lone surrogate escaped)."""
+    import json
+    import re
+
+    from digestkit.writers.csl_json import _json
+
+    text = json.dumps(fields, ensure_ascii=False)
+    expected = json.dumps(fields) if re.search("[\ud800-\udfff]", text) else text
+    assert _json(fields) == expected
