@@ -331,3 +331,34 @@ def test_csl_items_encode_as_json_dumps_does(fields: dict[str, object]) -> None:
     text = json.dumps(fields, ensure_ascii=False)
     expected = json.dumps(fields) if re.search("[\ud800-\udfff]", text) else text
     assert _json(fields) == expected
+
+
+_LINES_TEXT = st.lists(
+    st.sampled_from(["\n", " ", "  ", "\n\n", "#", "1.", "12)", "-", "a", "\t", "\u2028"])
+    | _AWKWARD,
+    max_size=8,
+).map("".join)
+
+
+@strategies.PROFILE
+@given(_LINES_TEXT)
+def test_hf_json_line_checks_agree_with_their_regex_forms(text: str) -> None:
+    """`_may_read_back_escaped` finds line starts after line feeds instead of with a multiline
+    `^`; `_is_tidy` searches line feeds as spaces for a double space instead of four searches."""
+    import re
+
+    from digestkit.hf_json import _ESCAPED_BY_BLOCK, _is_tidy, _may_read_back_escaped
+
+    line_start = re.compile(r"^(?:[#>+=\-]|[0-9]{1,9}[.)])", re.MULTILINE)
+    expected = bool(_ESCAPED_BY_BLOCK.search(text) or line_start.search(text))
+    assert _may_read_back_escaped(text) == expected
+    for lines in (False, True):
+        flat = text.replace("\n", "") if lines else text
+        long_form = (
+            flat.isprintable()
+            and "  " not in text
+            and text[:1] not in (" ", "\n")
+            and text[-1:] not in (" ", "\n")
+            and not (lines and (" \n" in text or "\n " in text or "\n\n" in text))
+        )
+        assert _is_tidy(text, lines=lines) == long_form
