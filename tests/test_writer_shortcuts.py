@@ -362,3 +362,41 @@ def test_hf_json_line_checks_agree_with_their_regex_forms(text: str) -> None:
             and not (lines and (" \n" in text or "\n " in text or "\n\n" in text))
         )
         assert _is_tidy(text, lines=lines) == long_form
+
+
+_INERT_PIECES = st.sampled_from(
+    ["[", "]", "(", ")", "](", "][", "[CLS]", "~", "~~", "&", "&amp;", "&amp", "&copy", "&not",
+     "&#12;", "&#x41;", "&lt", "&F", "R&D", "!", "![", ":", "]: ", "a", "한", " ", "  ", "1.",
+     "1)", "3D", "-", "#", "\\", "*", "_", "<", "\U0001d73d", "\u202e", "'", '"', "http://x"]
+)  # fmt: skip
+
+
+@strategies.PROFILE
+@given(st.lists(_INERT_PIECES, min_size=1, max_size=10).map("".join))
+def test_inert_summary_items_are_what_mistune_renders(text: str) -> None:
+    """An item `is_inert` takes renders, through mistune, as its escaped self."""
+    from digestkit.writers._html_text import escape, is_inert, summary_markdown
+    from digestkit.writers.html import _unwrap_paragraph
+
+    if is_inert(text):
+        assert _unwrap_paragraph(summary_markdown()(text)) == escape(text)
+
+
+@pytest.mark.corpus
+def test_inert_corpus_items_are_what_mistune_renders(
+    corpus_documents: dict[object, DigestDocument],
+) -> None:
+    from digestkit.writers._html_text import escape, is_inert, is_plain, summary_markdown
+    from digestkit.writers.html import _unwrap_paragraph
+
+    markdown = summary_markdown()
+    texts = [
+        item.text
+        for document in corpus_documents.values()
+        for paper in document.papers
+        for item in paper.summary
+        if not is_plain(item.text) and is_inert(item.text)
+    ]
+    assert len(texts) > 100  # brackets, one tilde, `R&D`: most items mistune would take
+    for text in texts:
+        assert _unwrap_paragraph(markdown(text)) == escape(text)

@@ -139,6 +139,24 @@ def is_plain(text: str) -> bool:
     return _PLAIN.fullmatch(text) is not None
 
 
+# Text that holds markup characters Markdown still leaves alone: brackets without a `](`
+# (no link: an item has no link definition, whose `[` would start it), one `~` (strikethrough
+# needs a closing run) and `&`s that start no character reference. A fifth of the corpus items
+# `is_plain` refuses (`[CLS]`, `2~4초`, `R&D`); a test checks them against mistune.
+_INERT_REST = r"\\`*_<>!\x00-\x1f\x7f\x85\u2028\u2029"  # `_PLAIN_REST` but `[]~&`
+_INERT = re.compile(rf"{_PLAIN_START}[^{_INERT_REST}]*(?<!\s)")
+
+
+def is_inert(text: str) -> bool:
+    """Whether `text`, which `is_plain` refused, still renders as its escaped self."""
+    return (
+        "](" not in text
+        and text.count("~") < 2
+        and _INERT.fullmatch(text) is not None
+        and ("&" not in text or html.unescape(text) == text)
+    )
+
+
 def escape_plain_lines(texts: list[str], joined: str) -> list[str] | None:
     """The escaped `texts` (joined by line feeds in `joined`) when each is plain and printable,
     else None. Then no `&<>` needs escaping and no control a picture: only the quotes change.

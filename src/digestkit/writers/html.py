@@ -30,6 +30,7 @@ from ._html_text import (
     MEDIA_SCHEMES,
     escape,
     escape_plain_lines,
+    is_inert,
     is_plain,
     safe_url,
     summary_markdown,
@@ -225,7 +226,7 @@ def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
 
 
 def _item_body(text: str, markdown: Callable[[str], str]) -> str:
-    if is_plain(text) or not within_markdown_limits(text):
+    if is_plain(text) or is_inert(text) or not within_markdown_limits(text):
         return escape(text)  # nothing to render, or too much for mistune in bounded time
     return _unwrap_paragraph(markdown(text))
 
