@@ -400,3 +400,15 @@ def test_inert_corpus_items_are_what_mistune_renders(
     assert len(texts) > 100  # brackets, one tilde, `R&D`: most items mistune would take
     for text in texts:
         assert _unwrap_paragraph(markdown(text)) == escape(text)
+
+
+@strategies.PROFILE
+@given(_AWKWARD | st.text(st.characters(max_codepoint=0x7F), max_size=20))
+def test_html_escape_is_the_control_pictures_and_html_escape(value: str) -> None:
+    """`escape` returns ASCII text with no control or markup character after one search; in
+    every case it is `html.escape` of the text with controls as pictures."""
+    import html
+
+    from digestkit.writers._html_text import _CONTROL_PICTURES, escape
+
+    assert escape(value) == html.escape(value.translate(_CONTROL_PICTURES), quote=True)
