@@ -72,25 +72,20 @@ def _printable(papers: Iterable[Paper]) -> bool:
     of the texts instead of a regex over the markup made of them."""
     texts: list[str] = []
     for paper in papers:
-        texts += (paper.title, paper.url, *paper.authors)
+        summary = paper.summary
+        texts += (paper.title, paper.url, *paper.authors, *[item.text for item in summary])
+        texts += [item.label for item in summary if item.label is not None]
         if paper.media is not None:
             texts.append(paper.media.url)
-        for item in paper.summary:
-            texts.append(item.text)
-            if item.label is not None:
-                texts.append(item.label)
     text = "".join(texts)
     return text.isprintable() and "&#" not in text
-
-
-_XML_MARKUP = ("&", "<", ">", '"', "'")
 
 
 def _authors(names: list[str]) -> str:
     """One `<author>` per name. Names that are printable and hold no markup character are
     their own `xml_text`: one check for the list instead of one escape per name."""
     joined = "".join(names)
-    if joined.isprintable() and not any(character in joined for character in _XML_MARKUP):
+    if joined.isprintable() and _MARKUP.search(joined) is None:
         if not names:
             return ""
         return (
