@@ -412,3 +412,15 @@ def test_html_escape_is_the_control_pictures_and_html_escape(value: str) -> None
     from digestkit.writers._html_text import _CONTROL_PICTURES, escape
 
     assert escape(value) == html.escape(value.translate(_CONTROL_PICTURES), quote=True)
+
+
+@strategies.PROFILE
+@given(st.lists(st.dictionaries(_AWKWARD, _JSON_VALUES, max_size=4), min_size=1, max_size=3))
+def test_hf_json_entries_cut_from_bytes_are_the_array_text_cut(
+    entries: list[dict[str, object]],
+) -> None:
+    """The hf-json writer cuts the array's brackets off orjson's bytes before decoding them;
+    the text is the whole array's text without them, lone surrogates (json's path) included."""
+    from digestkit.writers.hf_json import _inner, dumps_entry
+
+    assert _inner(entries) == dumps_entry(entries)[4:-2]
