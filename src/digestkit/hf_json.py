@@ -47,13 +47,14 @@ def _is_tidy(text: str, *, lines: bool = False) -> bool:
     """Whether normalising whitespace would leave `text` as it is: no whitespace but single
     spaces (and, with `lines`, single newlines between lines), none at the ends. Substring
     tests in C: much faster than normalising every abstract, as real data is mostly tidy."""
-    flat = text.replace("\n", "") if lines else text
+    # With line feeds as spaces, one search finds a double space, a space at a line's end or
+    # start and a blank line alike.
+    flat = text.replace("\n", " ") if lines else text
     return (
         flat.isprintable()  # false for every whitespace character but the space
-        and "  " not in text
+        and "  " not in flat
         and text[:1] not in (" ", "\n")
         and text[-1:] not in (" ", "\n")
-        and not (lines and (" \n" in text or "\n " in text or "\n\n" in text))
     )
 
 
@@ -648,10 +649,18 @@ def _abstract(summary: Iterable[SummaryItem]) -> str | None:
 _ESCAPED_BY_BLOCK = re.compile(r"[`*\[\]<~|$\\&_]")
 # The line-start part of `markdown_text._BLOCK_ESCAPES`: a block opener after any digits.
 _LINE_START = re.compile(r"^(?:[#>+=\-]|[0-9]{1,9}[.)])", re.MULTILINE)
+# The same at the text's start, and after a line feed: a search led by a literal character,
+# which `re` skips to, instead of a `^` tried at every position.
+_TEXT_START = re.compile(r"[#>+=\-]|[0-9]{1,9}[.)]")
+_AFTER_LINE_FEED = re.compile(r"\n(?:[#>+=\-]|[0-9]{1,9}[.)])")
 
 
 def _may_read_back_escaped(text: str) -> bool:
-    return _ESCAPED_BY_BLOCK.search(text) is not None or _LINE_START.search(text) is not None
+    return (
+        _ESCAPED_BY_BLOCK.search(text) is not None
+        or _TEXT_START.match(text) is not None
+        or _AFTER_LINE_FEED.search(text) is not None
+    )
 
 
 _BACKSLASHED_BY_BLOCK = re.compile(r"[`*\[\]<~|$]")

@@ -43,6 +43,11 @@ def language_of(texts: Iterable[str]) -> str | None:
         return None if _ASCII_LETTER.search(text) is None else "en"
     data = text.encode("utf-8", "surrogatepass")
     hangul = len(data) - len(data.translate(None, _HANGUL_LEADS))
+    # Each lead byte is one character that is no ASCII letter, so the text has at most
+    # `len(text)` letters: a share of Hangul characters that passes the threshold against all
+    # characters passes it against the letters, and they need no count (most summaries).
+    if hangul and hangul >= KOREAN_SHARE * len(text):
+        return "ko"
     letters = hangul + len(data) - len(data.translate(None, _ASCII_LETTERS))
     if not letters:
         return None

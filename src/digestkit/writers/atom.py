@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import html
 import mimetypes
-import posixpath
 import re
 from collections.abc import Iterable
 from typing import Literal, TextIO, get_args
@@ -38,13 +37,18 @@ FEED_TITLE = "Daily Papers"
 _NO_DATE = "1970-01-01T00:00:00Z"  # `updated` of a feed with no entries
 # XML 1.0 allows no form feed and no surrogate; `escape` leaves both (HTML allows the first).
 _NOT_XML = re.compile("[\x0c\ud800-\udfff]")
+_MARKUP = re.compile("[&<>\"']")  # what `html.escape` changes
 _TAG_SAFE = "/?:@!$&'()*+,;=-._~"  # RFC 4151 `specific`: pchar, `/` and `?`
+# What `quote(text, safe=_TAG_SAFE)` leaves as it is: ASCII letters, digits and `_TAG_SAFE`.
+_TAG_PLAIN = re.compile(r"[A-Za-z0-9/?:@!$&'()*+,;=\-._~]*")
 
 
 def xml_text(value: str) -> str:
     """`value` escaped for XML text or a double-quoted attribute, controls shown visibly."""
+    if value.isprintable():  # no FF, no surrogate; `escape` without its own printable test
+        return value if _MARKUP.search(value) is None else html.escape(value)
     text = escape(value)
-    if value.isprintable() or _NOT_XML.search(text) is None:  # FF, surrogates: unprintable
+    if _NOT_XML.search(text) is None:  # FF, surrogates: unprintable
         return text
     return _NOT_XML.sub(_not_xml, text)
 
@@ -68,25 +72,20 @@ def _printable(papers: Iterable[Paper]) -> bool:
     of the texts instead of a regex over the markup made of them."""
     texts: list[str] = []
     for paper in papers:
-        texts += (paper.title, paper.url, *paper.authors)
+        summary = paper.summary
+        texts += (paper.title, paper.url, *paper.authors, *[item.text for item in summary])
+        texts += [item.label for item in summary if item.label is not None]
         if paper.media is not None:
             texts.append(paper.media.url)
-        for item in paper.summary:
-            texts.append(item.text)
-            if item.label is not None:
-                texts.append(item.label)
     text = "".join(texts)
     return text.isprintable() and "&#" not in text
-
-
-_XML_MARKUP = ("&", "<", ">", '"', "'")
 
 
 def _authors(names: list[str]) -> str:
     """One `<author>` per name. Names that are printable and hold no markup character are
     their own `xml_text`: one check for the list instead of one escape per name."""
     joined = "".join(names)
-    if joined.isprintable() and not any(character in joined for character in _XML_MARKUP):
+    if joined.isprintable() and _MARKUP.search(joined) is None:
         if not names:
             return ""
         return (
@@ -115,7 +114,7 @@ def _media_type(path: str) -> str | None:
     read) whose extension maps to no other (`.tgz`) and names no encoding (`.gz`) has the
     type of its extension alone, which is remembered."""
     if path.startswith("/"):
-        extension = posixpath.splitext(path)[1]
+        extension = _extension(path)
         if not mimetypes.inited:
             mimetypes.init()
         if (
@@ -125,6 +124,16 @@ def _media_type(path: str) -> str | None:
         ):
             return _type_of_extension(extension)
     return mimetypes.guess_type(path)[0]
+
+
+def _extension(path: str) -> str:
+    """`posixpath.splitext(path)[1]` without its generic Python loop: the last dot of the last
+    segment, unless only dots precede it there (`.hidden`, `..png`)."""
+    head, dot, tail = path.rpartition(".")
+    if not dot or "/" in tail:
+        return ""
+    name = head[head.rfind("/") + 1 :]
+    return "." + tail if name.strip(".") else ""
 
 
 _WEB_PATH = re.compile(r"https?://[^/?#\[\]]*([^?#\[\]]*)(?![^?#]*[\[\]])")
@@ -158,12 +167,17 @@ class _Renderer:
     def entries(self, digest: DailyDigest, date: dt.date) -> list[str]:
         ids, elements = self.ids.setdefault(date, (Ids(), Ids()))
         keyed = [
-            (paper, self._key(ids, paper, arxiv_id), elements.paper(paper, position, arxiv_id))
+            (
+                paper,
+                self._key(ids, paper, arxiv_id),
+                elements.paper(paper, position, arxiv_id),
+                arxiv_id,
+            )
             for position, paper in enumerate(digest.papers, 1)
             for arxiv_id in (paper.arxiv_id,)
         ]
         if self.kind == "paper":
-            return [self._paper(paper, key, element, date) for paper, key, element in keyed]
+            return [self._paper(*entry, date) for entry in keyed]
         return [self._day(keyed, ids, date)] if keyed else []
 
     @staticmethod
@@ -174,37 +188,42 @@ class _Renderer:
         else:
             url = safe_url(paper.url)
             base = "paper" if url is None else f"url:{url}"
-        return ids.make(quote(base, safe=_TAG_SAFE))
+        return ids.make(base if _TAG_PLAIN.fullmatch(base) else quote(base, safe=_TAG_SAFE))
 
-    def _html(self, paper: Paper, element: str) -> str:
+    def _html(self, paper: Paper, element: str, arxiv_id: str | None) -> str:
         """The paper as the HTML page shows it (`element`: its id there), loading nothing."""
-        return paper_html(paper, element, media=False, markdown=self.markdown)
+        return paper_html(paper, element, media=False, markdown=self.markdown, arxiv_id=arxiv_id)
 
-    def _paper(self, paper: Paper, key: str, element: str, date: dt.date) -> str:
+    def _paper(
+        self, paper: Paper, key: str, element: str, arxiv_id: str | None, date: dt.date
+    ) -> str:
         target = safe_url(paper.url)
         link = "" if target is None else f'<link rel="alternate" href="{xml_text(target)}"/>\n'
         authors = _authors(paper.authors)
         stamp = _timestamp(date)
+        markup = self._html(paper, element, arxiv_id)
         return (
             f"<entry>\n<id>{TAG}{date.isoformat()}/{key}</id>\n"
             f'<title type="text">{xml_text(paper.title)}</title>\n'
             f"{link}{_enclosure(paper)}"
             f"<published>{stamp}</published>\n<updated>{stamp}</updated>\n{authors}"
-            f'<content type="html">{_xml_content(self._html(paper, element), _printable((paper,)))}'
+            f'<content type="html">{_xml_content(markup, _printable((paper,)))}'
             "</content>\n</entry>\n"
         )
 
-    def _day(self, keyed: list[tuple[Paper, str, str]], ids: Ids, date: dt.date) -> str:
+    def _day(self, keyed: list[tuple[Paper, str, str, str | None]], ids: Ids, date: dt.date) -> str:
         day_id = ids.make(date.isoformat())
         stamp = _timestamp(date)
-        body = "".join(self._html(paper, element) for paper, _, element in keyed)
-        enclosures = "".join(_enclosure(paper) for paper, _, _ in keyed)
+        body = "".join(
+            self._html(paper, element, arxiv_id) for paper, _, element, arxiv_id in keyed
+        )
+        enclosures = "".join(_enclosure(paper) for paper, *_ in keyed)
         count = f"{len(keyed)} paper{'' if len(keyed) == 1 else 's'}"
         return (
             f"<entry>\n<id>{TAG}{day_id}</id>\n"
             f'<title type="text">{FEED_TITLE} {date.isoformat()} ({count})</title>\n'
             f"{enclosures}<published>{stamp}</published>\n<updated>{stamp}</updated>\n"
-            f'<content type="html">{_xml_content(body, _printable(p for p, _, _ in keyed))}'
+            f'<content type="html">{_xml_content(body, _printable(p for p, *_ in keyed))}'
             "</content>\n</entry>\n"
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from types import EllipsisType
 from typing import TextIO, get_args
 from urllib.parse import quote
 
@@ -23,10 +24,14 @@ _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", "^": "%5E"})
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved punctuation
 
 
-def year(paper: Paper, date: dt.date | None) -> str | None:
+def year(
+    paper: Paper, date: dt.date | None, arxiv_id: str | EllipsisType | None = ...
+) -> str | None:
     """The year of the arXiv id (`2401.01234` -> 2024, `hep-th/9901001` -> 1999), else the
-    digest's year. arXiv itself prints the latest version's year, which a digest cannot know."""
-    arxiv_id = paper.arxiv_id
+    digest's year. arXiv itself prints the latest version's year, which a digest cannot know.
+    `arxiv_id`: the paper's, when the caller has it already (it is derived on each read)."""
+    if arxiv_id is ...:
+        arxiv_id = paper.arxiv_id
     if arxiv_id is not None:
         yy = int(arxiv_id.rpartition("/")[2][:2])
         return f"{1900 + yy if yy >= 91 else 2000 + yy}"
@@ -51,16 +56,18 @@ class KeyRegistry:
 
 def keyed_papers(
     documents: Iterable[DigestDocument],
-) -> Iterator[tuple[Paper, str, dt.date | None, str | None]]:
-    """Every paper with its citation key, its digest's date and its year, in order: the one key
-    rule of the BibTeX, CSL-JSON and RIS writers, so a paper has the same id in all three."""
+) -> Iterator[tuple[Paper, str, dt.date | None, str | None, str | None]]:
+    """Every paper with its citation key, its digest's date, its year and its arXiv id, in
+    order: the one key rule of the BibTeX, CSL-JSON and RIS writers, so a paper has the same id
+    in all three."""
     keys = KeyRegistry()
     for document in documents:
         for digest in document.digests:
             for paper in digest.papers:
-                when = year(paper, digest.date)
+                arxiv_id = paper.arxiv_id
+                when = year(paper, digest.date, arxiv_id)
                 key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
-                yield paper, key, digest.date, when
+                yield paper, key, digest.date, when, arxiv_id
 
 
 def _suffix(number: int) -> str:
@@ -125,6 +132,6 @@ def write(
     if not isinstance(raw_math, bool):
         raise FormatError(f"bibtex raw_math={raw_math!r}; expected True or False")
     separator = ""
-    for paper, key, _, when in keyed_papers(documents):
+    for paper, key, _, when, _ in keyed_papers(documents):
         out.write(separator + entry(paper, key, when, protect, ascii, raw_math))
         separator = "\n"

@@ -11,9 +11,11 @@ listed and so seen, is `accessed`. Item ids are the BibTeX writer's keys, unique
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from types import EllipsisType
 from typing import Any, TextIO
 
 from ..diagnostics import FormatError
@@ -33,10 +35,15 @@ def arxiv_month(arxiv_id: str) -> tuple[int, int]:
     return (1900 + yy if yy >= 91 else 2000 + yy), month
 
 
-def date_parts(paper: Paper, date: dt.date | None) -> list[int] | None:
-    """`issued`: `[year, month]` from the arXiv id, else the digest's `[year, month, day]`."""
-    if paper.arxiv_id is not None:
-        return list(arxiv_month(paper.arxiv_id))
+def date_parts(
+    paper: Paper, date: dt.date | None, arxiv_id: str | EllipsisType | None = ...
+) -> list[int] | None:
+    """`issued`: `[year, month]` from the arXiv id, else the digest's `[year, month, day]`.
+    `arxiv_id`: the paper's, when the caller has it already."""
+    if arxiv_id is ...:
+        arxiv_id = paper.arxiv_id
+    if arxiv_id is not None:
+        return list(arxiv_month(arxiv_id))
     return [date.year, date.month, date.day] if date is not None else None
 
 
@@ -60,20 +67,23 @@ def item(
     date: dt.date | None,
     abstract: bool,
     authors: dict[str, dict[str, str]] | None = None,
+    arxiv_id: str | EllipsisType | None = ...,
 ) -> dict[str, Any]:
     """One CSL item, fields in the order Zotero writes them. `authors`: the names already
-    written (`_Authors`)."""
+    written (`_Authors`); `arxiv_id`: the paper's, when the caller has it already."""
+    if arxiv_id is ...:
+        arxiv_id = paper.arxiv_id
     fields: dict[str, Any] = {"id": key, "type": "article", "title": paper.title}
     if paper.authors:
         names = _Authors() if authors is None else authors
         fields["author"] = [names[name] for name in paper.authors]
     if abstract and paper.summary:
         fields["abstract"] = summary_cell(paper)
-    if paper.arxiv_id is not None:
+    if arxiv_id is not None:
         fields["publisher"] = "arXiv"
-        fields["number"] = f"arXiv:{paper.arxiv_id}"
+        fields["number"] = f"arXiv:{arxiv_id}"
     fields["URL"] = paper.url
-    issued = date_parts(paper, date)
+    issued = date_parts(paper, date, arxiv_id)
     if issued is not None:
         fields["issued"] = {"date-parts": [issued]}
     if date is not None:
@@ -81,12 +91,37 @@ def item(
     return fields
 
 
+def _encoder() -> Callable[[dict[str, Any]], str]:
+    """`json.dumps(fields, ensure_ascii=False)`, with the json module's C encoder built once:
+    `dumps` builds a `JSONEncoder` and a C encoder for every call, which cost more than
+    encoding one item. Without the C module, `dumps` itself."""
+    make = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed: the C module's
+    if make is None:
+        return functools.partial(json.dumps, ensure_ascii=False)
+    defaults = json.JSONEncoder(ensure_ascii=False)
+    encode = make(
+        None,  # no circular check: an item is a tree of new dicts and lists
+        defaults.default,
+        json.encoder.encode_basestring,
+        None,
+        defaults.key_separator,
+        defaults.item_separator,
+        False,
+        False,
+        True,
+    )
+    return lambda fields: "".join(encode(fields, 0))
+
+
+_ENCODE = _encoder()
+
+
 def _json(fields: dict[str, Any]) -> str:
     """One item on one line: compact JSON is written by the json module's C encoder (an
     indented item would take its Python one, several times slower)."""
-    text = json.dumps(fields, ensure_ascii=False)
-    if _SURROGATE.search(text):  # a hand-built lone surrogate: escaped, as no UTF-8 holds it
-        text = json.dumps(fields)
+    text = _ENCODE(fields)
+    if not text.isascii() and _SURROGATE.search(text):
+        text = json.dumps(fields)  # a hand-built lone surrogate: escaped, as no UTF-8 holds it
     return text
 
 
@@ -109,7 +144,7 @@ def write(
         raise FormatError(f"csl-json abstract={abstract!r}; expected True or False")
     separator = "[\n"
     authors = _Authors()
-    for paper, key, date, _ in keyed_papers(documents):
-        out.write(separator + _json(item(paper, key, date, abstract, authors)))
+    for paper, key, date, _, arxiv_id in keyed_papers(documents):
+        out.write(separator + _json(item(paper, key, date, abstract, authors, arxiv_id)))
         separator = ",\n"
     out.write("[]\n" if separator == "[\n" else "\n]\n")

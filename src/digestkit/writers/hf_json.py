@@ -32,8 +32,8 @@ def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -
             continue
         # The document's entries as one indented array, `[\n  {...},\n  {...}\n]`: exactly
         # the entries of the whole output, so only the brackets between documents change.
-        text = dumps_entry(entries)
-        out.write((",\n  " if opened else "[\n  ") + text[4:-2])
+        out.write(",\n  " if opened else "[\n  ")
+        out.write(_inner(entries))
         opened = True
     out.write("\n]\n" if opened else "[]\n")
 
@@ -45,6 +45,16 @@ def dumps_entry(entry: dict[str, Any] | list[dict[str, Any]]) -> str:
         return orjson.dumps(entry, option=orjson.OPT_INDENT_2).decode("utf-8")
     except TypeError:  # a lone surrogate, which orjson refuses and json writes as it is
         return json.dumps(entry, ensure_ascii=False, indent=2)
+
+
+def _inner(entries: list[dict[str, Any]]) -> str:
+    """`dumps_entry(entries)[4:-2]`: the entries without the array's `[\n  ` and `\n]`, cut
+    from orjson's bytes before they are decoded, so the text is made once, not copied again."""
+    try:
+        data = orjson.dumps(entries, option=orjson.OPT_INDENT_2)
+    except TypeError:  # a lone surrogate, which orjson refuses and json writes as it is
+        return dumps_entry(entries)[4:-2]
+    return data[4:-2].decode("utf-8")
 
 
 def read(text: str) -> list[DigestDocument]:

@@ -14,6 +14,7 @@ keeps only a few lines per day, never the documents.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from ._html_text import (
     MEDIA_SCHEMES,
     escape,
     escape_plain_lines,
+    is_inert,
     is_plain,
     safe_url,
     summary_markdown,
@@ -216,7 +218,7 @@ def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
     if bodies is None:
         bodies = [_item_body(text, markdown) for text in texts]
     items = [
-        f"<li>{_label(item.label)}{body}</li>\n"
+        f"<li>{body}</li>\n" if item.label is None else f"<li>{_label(item.label)}{body}</li>\n"
         for item, body in zip(paper.summary, bodies, strict=True)
     ]
     own = attribute(language_of((joined,)), lang)  # a line feed is no letter
@@ -224,13 +226,15 @@ def _summary(paper: Paper, markdown: Callable[[str], str], lang: str) -> str:
 
 
 def _item_body(text: str, markdown: Callable[[str], str]) -> str:
-    if is_plain(text) or not within_markdown_limits(text):
+    if is_plain(text) or is_inert(text) or not within_markdown_limits(text):
         return escape(text)  # nothing to render, or too much for mistune in bounded time
     return _unwrap_paragraph(markdown(text))
 
 
-def _label(label: str | None) -> str:
-    return "" if label is None else f'<span class="label">{escape(label)}</span>: '
+@functools.lru_cache(maxsize=256)
+def _label(label: str) -> str:
+    """A label's markup, remembered: a digest uses a handful of labels for all its items."""
+    return f'<span class="label">{escape(label)}</span>: '
 
 
 def _unwrap_paragraph(rendered: str) -> str:
@@ -255,8 +259,10 @@ def paper_html(
     if arxiv_id is ...:
         arxiv_id = paper.arxiv_id
     # A name with a comma in it ("Chen, Wei") would blur into its neighbours in a comma list.
-    separator = "; " if any("," in name for name in paper.authors) else ", "
-    authors = separator.join(paper.authors)
+    names = paper.authors
+    authors = ", ".join(names)
+    if authors.count(",") >= len(names):  # more commas than the separators: one in a name
+        authors = "; ".join(names)
     return (
         f'<article class="paper" id="{escape(element_id)}">\n'
         f'<h3 class="title"{attribute(language_of([paper.title]), lang)}>'

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from types import EllipsisType
 from typing import TextIO
 
 from ..diagnostics import FormatError
@@ -55,38 +56,63 @@ class _Authors(dict[str, str]):
         return written
 
 
-def _dates(paper: Paper, date: dt.date | None) -> list[tuple[str, str]]:
+def _day(date: dt.date) -> str:
+    """`YYYY/MM/DD/`: `strftime`'s `%Y` for the years from 1000 (before them it is the
+    platform's), without a `strftime` call."""
+    if date.year >= 1000:
+        return f"{date.year}/{date.month:02d}/{date.day:02d}/"
+    return f"{date:%Y/%m/%d}/"
+
+
+def _dates(paper: Paper, date: dt.date | None, arxiv_id: str | None) -> list[tuple[str, str]]:
     fields = []
-    if paper.arxiv_id is not None:
-        year_, month = arxiv_month(paper.arxiv_id)
+    if arxiv_id is not None:
+        year_, month = arxiv_month(arxiv_id)
         fields += [("PY", f"{year_}"), ("DA", f"{year_}/{month:02d}//")]
     elif date is not None:
-        fields += [("PY", f"{date.year}"), ("DA", f"{date:%Y/%m/%d}/")]
+        fields += [("PY", f"{date.year}"), ("DA", _day(date))]
     if date is not None:
-        fields.append(("Y2", f"{date:%Y/%m/%d}/"))
+        fields.append(("Y2", _day(date)))
     return fields
 
 
 def record(
-    paper: Paper, key: str, date: dt.date | None, authors: dict[str, str] | None = None
+    paper: Paper,
+    key: str,
+    date: dt.date | None,
+    authors: dict[str, str] | None = None,
+    arxiv_id: str | EllipsisType | None = ...,
 ) -> str:
     """One record, `TY` first and `ER` last, every line ending CRLF. `authors`: the names
-    already written (`_Authors`)."""
+    already written (`_Authors`); `arxiv_id`: the paper's, when the caller has it already."""
+    if arxiv_id is ...:
+        arxiv_id = paper.arxiv_id
     names = _Authors() if authors is None else authors
     fields = [("TY", "GEN"), ("ID", key), ("TI", paper.title)]
     fields += [("AU", names[name]) for name in paper.authors]
-    fields += _dates(paper, date)
+    fields += _dates(paper, date, arxiv_id)
     fields.append(("UR", paper.url))
-    if paper.arxiv_id is not None:
-        fields += [("DB", "arXiv"), ("AN", f"arXiv:{paper.arxiv_id}")]
+    if arxiv_id is not None:
+        fields += [("DB", "arXiv"), ("AN", f"arXiv:{arxiv_id}")]
     if paper.summary:
         abstract = " ".join(
             f"{item.label}: {item.text}" if item.label is not None else item.text
             for item in paper.summary
         )
         fields.append(("AB", abstract))
-    lines = "".join(f"{tag}  - {value(text)}\r\n" for tag, text in fields)
-    return lines + "ER  - \r\n"
+    return _lines(fields) + "ER  - \r\n"
+
+
+def _lines(fields: list[tuple[str, str]]) -> str:
+    """The record's lines. When every value is printable (no control, no line break) and none
+    starts or ends with a space, each is its own `value`: one printable test for the record
+    and two searches of its lines, instead of a call per line. A value that starts with a space
+    puts `  -  ` in the lines, one that ends with one ` \r\n`."""
+    lines = "".join([f"{tag}  - {text}\r\n" for tag, text in fields])
+    spaced = " \r\n" in lines or "  -  " in lines
+    if not spaced and "".join([text for _, text in fields]).isprintable():
+        return lines
+    return "".join([f"{tag}  - {value(text)}\r\n" for tag, text in fields])
 
 
 def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -> None:
@@ -98,6 +124,6 @@ def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -
         )
     separator = ""
     authors = _Authors()
-    for paper, key, date, _ in keyed_papers(documents):
-        out.write(separator + record(paper, key, date, authors))
+    for paper, key, date, _, arxiv_id in keyed_papers(documents):
+        out.write(separator + record(paper, key, date, authors, arxiv_id))
         separator = "\r\n"
