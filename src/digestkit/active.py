@@ -72,6 +72,8 @@ def script_scheme(url: str) -> str | None:
     case), or None."""
     if url.startswith(("http", "/", "#")):
         return None  # the common case, decided without work
+    if ":" not in url and "&" not in url:
+        return None  # no scheme, and no character reference that could spell its colon
     normal = browser_url(html.unescape(url) if "&" in url else url).lower()
     return next((scheme for scheme in SCRIPT_SCHEMES if normal.startswith(scheme)), None)
 
