@@ -30,20 +30,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.mut
 
 with atheris.instrument_imports(include=["digestkit"]):
     import digestkit.api
-    import digestkit.build
-    import digestkit.fields
-    import digestkit.hf_json
-    import digestkit.labels
-    import digestkit.paper_block
-    import digestkit.scan
-    import digestkit.source
-    import digestkit.writers.bibtex
-    import digestkit.writers.csv_format
-    import digestkit.writers.hf_json
-    import digestkit.writers.html
-    import digestkit.writers.json_format
-    import digestkit.writers.jsonl
-    import digestkit.writers.markdown  # noqa: F401
+    import digestkit.formats.bibtex
+    import digestkit.formats.csv_format
+    import digestkit.formats.hf_json
+    import digestkit.formats.hf_json.daily_papers
+    import digestkit.formats.html
+    import digestkit.formats.json_format
+    import digestkit.formats.jsonl
+    import digestkit.formats.markdown
+    import digestkit.markdown.build
+    import digestkit.markdown.fields
+    import digestkit.markdown.labels
+    import digestkit.markdown.paper_block
+    import digestkit.markdown.scan
+    import digestkit.markdown.source  # noqa: F401
 
 from tests import mutations
 

@@ -17,7 +17,7 @@ from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 from markdown_it import MarkdownIt
 
-from digestkit.active import ACTIVE_ELEMENTS
+from digestkit.markdown.active import ACTIVE_ELEMENTS
 
 _MD = MarkdownIt("commonmark")
 _START = {tokenTypes["StartTag"], tokenTypes["EmptyTag"]}

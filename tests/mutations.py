@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 import digestkit
 from digestkit import DigestDocument, DigestError
 from digestkit.diagnostics import RULES
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
 T = TypeVar("T")
 
@@ -429,7 +429,7 @@ def check_more_writers(doc: DigestDocument) -> None:
     votes, authors, media; the summary is one abstract there)."""
     import warnings
 
-    from digestkit.hf_json import read_daily_papers
+    from digestkit.formats.hf_json.daily_papers import read_daily_papers
 
     assert digestkit.dumps(doc, "html").startswith("<!DOCTYPE html>")
     with warnings.catch_warnings(record=True) as losses:
@@ -454,7 +454,7 @@ def check_hf_json_bytes(data: bytes) -> DigestDocument | None:
     bytes that are not text, DK003 for text that is not a JSON array), every diagnostic points
     inside the file, and the Markdown written from what it read validates with no error the
     reader did not already report (active content is the same finding on both sides)."""
-    from digestkit.hf_json import read_daily_papers
+    from digestkit.formats.hf_json.daily_papers import read_daily_papers
 
     try:
         doc = read_daily_papers(data, date="2000-01-01")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 import digestkit
-from digestkit.writers import FORMATS
+from digestkit.formats import FORMATS
 
 DIGEST = "## Daily Papers (2024-01-01)\n\n### [T](https://arxiv.org/abs/2401.00001)\n\n- x\n"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import digestkit
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
 from .conftest import CORPUS
 

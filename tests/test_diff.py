@@ -11,8 +11,8 @@ import digestkit
 from digestkit import DigestDocument, diff_documents
 from digestkit.diff import FIELDS
 
+from .cli.test_cli import err, run, write
 from .conftest import FIXTURES
-from .test_cli import err, run, write
 
 HF = FIXTURES / "hf"
 A, B = HF / "diff_a.md", HF / "diff_b.md"

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 import digestkit
 from digestkit.cli import build_parser
-from digestkit.writers.csv_format import COLUMNS
+from digestkit.formats.csv_format import COLUMNS
 
 from .conftest import ROOT
 

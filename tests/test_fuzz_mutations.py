@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
 from . import mutations
 from .conftest import FIXTURES

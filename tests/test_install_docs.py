@@ -16,8 +16,8 @@ import pytest
 
 import digestkit
 
+from .cli.test_cli import EXAMPLE
 from .conftest import ROOT
-from .test_cli import EXAMPLE
 
 DISTRIBUTION = "digestkit-md"
 """The name on the package index; `import digestkit` and the command keep theirs."""

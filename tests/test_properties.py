@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
 from .conftest import FIXTURES
 from .strategies import PROFILE, digest_like_text, documents, examples, papers

@@ -34,7 +34,7 @@ import pytest
 
 import digestkit
 from digestkit import DigestDocument
-from digestkit.fields import LITERAL_LIMIT
+from digestkit.markdown.fields import LITERAL_LIMIT
 
 from .strategies import LONG
 

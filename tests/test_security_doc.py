@@ -16,9 +16,9 @@ _NAMED = re.compile(r"`(?:(tests/[\w/]+\.py)::)?(test_\w+)(?:\[[^\]`]*\])?`")
 def defined_tests() -> dict[str, set[str]]:
     """Test function names, by file (relative to the repository)."""
     found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
         text = path.read_text(encoding="utf-8")
-        found[f"tests/{path.name}"] = set(re.findall(r"^def (test_\w+)\(", text, re.M))
+        found[path.relative_to(ROOT).as_posix()] = set(re.findall(r"^def (test_\w+)\(", text, re.M))
     return found
 
 
@@ -38,6 +38,6 @@ def test_every_test_named_in_security_md_exists() -> None:
 def test_the_check_sees_a_missing_test() -> None:
     # The check can fail: a name no test file defines is reported.
     assert "test_no_such_guarantee" not in set().union(*defined_tests().values())
-    assert _NAMED.findall("`tests/test_cli.py::test_no_such_guarantee[x]`") == [
-        ("tests/test_cli.py", "test_no_such_guarantee")
+    assert _NAMED.findall("`tests/cli/test_cli.py::test_no_such_guarantee[x]`") == [
+        ("tests/cli/test_cli.py", "test_no_such_guarantee")
     ]

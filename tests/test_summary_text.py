@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 import digestkit
+import digestkit.formats.hf_json.daily_papers
 from digestkit import DailyDigest, DigestDocument, Paper, SummaryItem
-from digestkit.hf_json import read_daily_papers
-from digestkit.markdown_text import escape_block, unescape_block
-from digestkit.writers._html_text import summary_markdown
+from digestkit.formats._html_text import summary_markdown
+from digestkit.formats.hf_json.daily_papers import read_daily_papers
+from digestkit.markdown.escaping import escape_block, unescape_block
 
 from .strategies import PROFILE, author_names, one_line, titles
 
@@ -186,7 +187,9 @@ def test_summary_markdown_from_a_digest_is_kept_and_its_markup_said_lost_in_hf_j
     document = digestkit.parse(source)
     assert document.papers[0].summary[0].text == "**b** 6\\~12 &amp; `a\\_b`"
     assert digestkit.dumps(document, "markdown") == source
-    with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="reads back escaped"):
+    with pytest.warns(
+        digestkit.formats.hf_json.daily_papers.HfJsonLossWarning, match="reads back escaped"
+    ):
         written = json.loads(digestkit.dumps(document, "hf-json"))
     assert written[0]["summary"] == "**b** 6~12 & `a\\_b`"
     back = read_daily_papers(written).papers[0].summary[0].text

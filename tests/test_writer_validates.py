@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
-from digestkit.active import find_active, script_scheme
-from digestkit.hf_json import read_daily_papers
+from digestkit.formats.hf_json.daily_papers import read_daily_papers
+from digestkit.markdown.active import find_active, script_scheme
 
 from . import mutations
 from .strategies import PROFILE

@@ -41,7 +41,7 @@ def bench_cores(
 ) -> None:
     """Wall time of each multi-file command with `--jobs 2` against `--jobs 1`, interleaved,
     and `validate` against its budget of start-up + 1.3 x parse (section 3's start-up)."""
-    from digestkit._jobs import cores
+    from digestkit.cli.jobs import cores
 
     rows: list[list[str]] = []
     figures: dict[str, Any] = {"cores": cores()}

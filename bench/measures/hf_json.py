@@ -83,7 +83,7 @@ def bench_hf_json(
 ) -> None:
     """Reading merged API responses: MB/s in process, and peak RSS of `validate` per input
     byte (above `digestkit --version`, the fixed cost), against the issue's targets."""
-    from digestkit.hf_json import read_daily_papers
+    from digestkit.formats.hf_json.daily_papers import read_daily_papers
 
     size_mb = HF_QUICK_MB if quick else HF_MB
     case = scratch / "merged.hf.json"

@@ -8,8 +8,8 @@ from functools import partial
 from typing import Any
 
 import digestkit
-from digestkit.hf_json import HfJsonLossWarning
-from digestkit.writers import get_format
+from digestkit.formats import get_format
+from digestkit.formats.hf_json.daily_papers import HfJsonLossWarning
 
 from .common import (
     CHECK_HEADER,

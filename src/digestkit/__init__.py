@@ -15,16 +15,16 @@ if TYPE_CHECKING:
     from .api import parse, parse_bytes, parse_file
     from .diagnostics import Diagnostic, DigestError, DigestkitError, FormatError, Severity
     from .diff import DigestDiff, diff_documents
-    from .hf_json import read_daily_papers, to_daily_papers
+    from .formats.hf_json.daily_papers import read_daily_papers, to_daily_papers
     from .io_api import dump, dumps, load, loads
+    from .markdown.stream import iterparse
     from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
-    from .stream import iterparse
 
 _SOURCES = {
     "parse": "api",
     "parse_bytes": "api",
     "parse_file": "api",
-    "iterparse": "stream",
+    "iterparse": "markdown.stream",
     "dump": "io_api",
     "dumps": "io_api",
     "load": "io_api",
@@ -39,8 +39,8 @@ _SOURCES = {
     "Media": "models",
     "Paper": "models",
     "SummaryItem": "models",
-    "read_daily_papers": "hf_json",
-    "to_daily_papers": "hf_json",
+    "read_daily_papers": "formats.hf_json.daily_papers",
+    "to_daily_papers": "formats.hf_json.daily_papers",
     "DigestDiff": "diff",
     "diff_documents": "diff",
 }

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from . import source as _source
-from .build import build
 from .diagnostics import Diagnostic, DigestError
-from .markdown_text import SURROGATE
+from .markdown import source as _source
+from .markdown.build import build
+from .markdown.escaping import SURROGATE
 from .models import DigestDocument
 
 

@@ -90,7 +90,8 @@ RULES: dict[str, Rule] = {
         Rule("DK224", _E, "a lone surrogate (U+D800-U+DFFF) in the text: replaced with U+FFFD"),
         Rule("DK301", _W, "summary label markers are unbalanced"),
         Rule("DK401", _W, "control character in text"),
-        # Hugging Face Daily Papers JSON (`hf_json.read_daily_papers`, `--from hf-json`)
+        # Hugging Face Daily Papers JSON (`formats.hf_json.daily_papers.read_daily_papers`,
+        # `--from hf-json`)
         Rule("DK501", _E, "HF entry is not an object with a `paper` object; entry skipped"),
         Rule("DK502", _E, "HF entry has no usable `paper.id`; entry skipped"),
         Rule("DK503", _W, "HF `paper.id` is not an arXiv id"),

@@ -1,9 +1,9 @@
 """Two digests compared paper by paper: which papers were added or removed, and what changed.
 
 Papers are matched by arXiv id, then (for those left) by URL, then by title, so a digest can be
-compared with the API JSON it came from (`hf_json.read_daily_papers`), or with a later run of
-itself. Authors are compared as a multiset by default: the generator wrote them in set order
-from 2024-01-23 on, so their order carries no information.
+compared with the API JSON it came from (`formats.hf_json.daily_papers.read_daily_papers`), or with
+a later run of itself. Authors are compared as a multiset by default: the generator wrote them in
+set order from 2024-01-23 on, so their order carries no information.
 """
 
 from __future__ import annotations

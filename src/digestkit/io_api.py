@@ -6,8 +6,8 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, TextIO
 
+from .formats import get_format
 from .models import DigestDocument
-from .writers import get_format
 
 
 def _as_iterable(documents: DigestDocument | Iterable[DigestDocument]) -> Iterable[DigestDocument]:

@@ -22,8 +22,8 @@ from pydantic import (
 )
 
 from .diagnostics import Diagnostic
-from .layout import DigestLayout, DocumentLayout, PaperLayout
-from .markdown_text import escape_block
+from .markdown.escaping import escape_block
+from .markdown.layout import DigestLayout, DocumentLayout, PaperLayout
 
 T = TypeVar("T")
 M = TypeVar("M", bound="DigestModel")
@@ -158,7 +158,7 @@ class SummaryItem(DigestModel):
     def from_text(cls, text: str, label: str | None = None) -> SummaryItem:
         """An item that shows plain `text` exactly (on GitHub too): `<`, `~`, `*`, entities,
         backslashes and line-start markers escaped, as the Hugging Face reader escapes an
-        abstract (`markdown_text.escape_block`)."""
+        abstract (`markdown.escaping.escape_block`)."""
         return cls(label=label, text=escape_block(text))
 
 

@@ -20,12 +20,12 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 import digestkit
-from digestkit import cli
+from digestkit.cli import app as cli
 
-from .conftest import FIXTURES
-from .test_report import DIAGNOSTICS_SCHEMA, GITHUB_LINE, SARIF_SCHEMA
+from ..conftest import FIXTURES
+from ..test_report import DIAGNOSTICS_SCHEMA, GITHUB_LINE, SARIF_SCHEMA
 
-DATA = Path(__file__).resolve().parent / "data" / "cli"
+DATA = Path(__file__).resolve().parent.parent / "data" / "cli"
 DIGESTS = DATA / "digests"
 DAY5 = DIGESTS / "2024" / "03" / "05.md"
 DAY6 = DIGESTS / "2024" / "03" / "06.md"
@@ -129,7 +129,7 @@ def test_start_up_imports_nothing_heavy() -> None:
     code = (
         "import sys, digestkit.cli as c; c.build_parser(); "
         "print(' '.join(m for m in ('tqdm', 'lxml', 'mistune', 'jsonschema', 'difflib', "
-        "'digestkit.report', 'digestkit.writers.markdown') if m in sys.modules))"
+        "'digestkit.report', 'digestkit.formats.markdown') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
     assert result.stdout.decode().strip() == ""
@@ -307,8 +307,9 @@ def test_convert_several_inputs_to_one_json_document_list(tmp_path: Path) -> Non
 
 def test_convert_reads_inputs_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
     """The writer gets a generator: the second file is read only after the first is written."""
-    from digestkit import _convert, _files
-    from digestkit._cli_common import read_bytes as original
+    from digestkit.cli import convert as _convert
+    from digestkit.cli import files as _files
+    from digestkit.cli.common import read_bytes as original
 
     inputs = _files.expand([str(DAY5), str(DAY6)])
     reads: list[str] = []
@@ -511,7 +512,7 @@ def test_unwritable_output_gives_one_line(tmp_path: Path) -> None:
 
 
 def test_atomic_output_keeps_permissions_and_cleans_up(tmp_path: Path) -> None:
-    from digestkit._files import atomic_output
+    from digestkit.cli.files import atomic_output
 
     target = write(tmp_path / "kept.md", "old\n")
     target.chmod(0o640)
@@ -783,7 +784,7 @@ def test_validate_the_whole_corpus(corpus: list[Path], tmp_path: Path) -> None:
 
 
 # -- pre-commit hooks and docs -----------------------------------------------------------------
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 # pre-commit 4.x `clientlib.MANIFEST_HOOK_DICT`: the keys a hook may have, and those it must.
 HOOK_KEYS = {
     "id", "name", "entry", "language", "alias", "files", "exclude", "types", "types_or",
@@ -837,7 +838,7 @@ def test_a_run_whose_every_input_failed_writes_nothing(fmt: str, tmp_path: Path)
 
 def test_convert_split_strips_two_part_extensions(tmp_path: Path) -> None:
     """`day.hf.json` -> `day.json`, `day.md` -> `day.hf.json`: the whole `.hf.json` is the
-    extension (hf-json to Markdown goes to the archive layout, tests/test_hf_json.py)."""
+    extension (hf-json to Markdown goes to the archive layout, tests/formats/test_hf_json.py)."""
     api = tmp_path / "in" / "day.hf.json"
     api.parent.mkdir()
     api.write_bytes((FIXTURES / "hf" / "daily_papers.json").read_bytes())

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from digestkit.writers import FORMATS
+from digestkit.formats import FORMATS
 
+from ..test_docs_site import subcommands
 from .test_cli import COMMAND, DAY5, DAY6, EXAMPLE, UNTIDY, err, run, write
-from .test_docs_site import subcommands
 
 
 def out(result: subprocess.CompletedProcess[bytes]) -> str:

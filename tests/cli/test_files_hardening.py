@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import digestkit
 
-from .conftest import default_signal_dispositions
+from ..conftest import default_signal_dispositions
 from .test_cli import COMMAND, DAY5, DAY6, DIGEST, LOSSY, PAPER, TEXT_LINE, err, run, write
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and signals")
@@ -471,7 +471,7 @@ def test_canonical_convert_of_hf_json_keeps_what_it_read(tmp_path: Path) -> None
 def test_a_signal_wrapped_by_a_library_still_ends_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     # A signal landing inside pydantic's serializer came back as PydanticSerializationError
     # ("Terminated: 3") and printed a traceback (once in CI). Here the wrapping is by hand.
-    from digestkit import cli
+    from digestkit.cli import app as cli
 
     def wrapped(args: object) -> int:
         try:
@@ -501,9 +501,9 @@ _NAME = st.text(st.sampled_from("ab.Z _-é0"), min_size=1, max_size=4).filter(
 def test_a_directory_expands_as_the_per_file_relative_paths_order_it(
     files: list[tuple[list[str], str, str]],
 ) -> None:
-    """`_files._directory` takes each file's parts from the walk: the same files, order and
+    """`cli.files._directory` takes each file's parts from the walk: the same files, order and
     relative paths as sorting by `relative_to(root).parts` file by file."""
-    from digestkit import _files
+    from digestkit.cli import files as _files
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from digestkit import _jobs
-from digestkit._files import Input
+from digestkit.cli import jobs as _jobs
+from digestkit.cli.files import Input
 
-from .conftest import default_signal_dispositions
+from ..conftest import default_signal_dispositions
 from .test_cli import COMMAND, DAY5, DAY6, UNTIDY, closed_pipe_run, run
 
 pytestmark = pytest.mark.corpus

@@ -15,9 +15,9 @@ from lxml import etree
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Paper, SummaryItem
-from digestkit.writers.atom import Feed
+from digestkit.formats.atom import Feed
 
-from .test_cli import COMMAND, EXAMPLE
+from ..cli.test_cli import COMMAND, EXAMPLE
 from .test_html import HOSTILE_TITLE, assert_inert, hostile_document, string, xpath
 from .test_output_safety import HOSTILE_TITLES
 
@@ -231,7 +231,7 @@ def test_split_site_writes_a_feed_every_page_links(tmp_path: Path) -> None:
 
 
 def test_site_feed_keeps_the_newest_days() -> None:
-    from digestkit.writers import html
+    from digestkit.formats import html
 
     feed = html.site_feed()
     assert isinstance(feed, Feed) and feed.limit == html.SITE_FEED_DAYS == 30
@@ -266,7 +266,7 @@ def test_feedparser_reads_every_corpus_paper_as_written(corpus_documents: Corpus
 
 
 def test_cli_feed_options() -> None:
-    from .test_cli import run
+    from ..cli.test_cli import run
 
     result = run("convert", EXAMPLE, "--to", "atom", "--atom-entry", "day", "--limit", "1")
     assert result.returncode == 0, result.stderr

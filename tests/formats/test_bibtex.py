@@ -22,9 +22,9 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Paper
-from digestkit.writers._bibtex_math import CONTROL_WORDS, unsafe_token
+from digestkit.formats._bibtex_math import CONTROL_WORDS, unsafe_token
 
-from .strategies import PROFILE, one_line
+from ..strategies import PROFILE, one_line
 
 Corpus = dict[Path, DigestDocument]
 
@@ -524,7 +524,7 @@ def test_url_carets_are_percent_encoded() -> None:
 
 
 def test_raw_math_flag(tmp_path: Path) -> None:
-    from .test_cli import err, run
+    from ..cli.test_cli import err, run
 
     source = tmp_path / "d.md"
     source.write_text(
@@ -583,7 +583,7 @@ def test_ascii_names_use_the_dotted_letter() -> None:
 
 
 def test_help_says_which_encoding_suits_which_engine() -> None:
-    from .test_cli import run
+    from ..cli.test_cli import run
 
     shown = " ".join(run("convert", "--help").stdout.decode().split()).replace("/ ", "/")
     assert "for pdflatex (with bibtex or biber; \\usepackage[T1]{fontenc})" in shown

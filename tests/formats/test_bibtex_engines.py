@@ -26,7 +26,7 @@ import pytest
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper
-from digestkit.writers._bibtex_ascii import ACCENTS
+from digestkit.formats._bibtex_ascii import ACCENTS
 
 from .test_bibtex import (
     CIRCUMFLEX,

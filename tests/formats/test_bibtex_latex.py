@@ -20,7 +20,7 @@ import pytest
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper
-from digestkit.writers._bibtex_math import CONTROL_WORDS
+from digestkit.formats._bibtex_math import CONTROL_WORDS
 
 Corpus = dict[Path, DigestDocument]
 

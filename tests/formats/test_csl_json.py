@@ -24,9 +24,9 @@ from citeproc.source.json import CiteProcJSON
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Paper, SummaryItem
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 SCHEMA = json.loads((DATA / "csl-data.schema.json").read_text(encoding="utf-8"))
 STYLE = DATA / "fields.csl"
 EXAMPLE = ROOT / "src" / "digestkit" / "examples" / "daily-papers.md"

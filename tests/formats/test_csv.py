@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Media, Paper, SummaryItem
 
-from .strategies import documents, examples
+from ..strategies import documents, examples
 
 Corpus = dict[Path, DigestDocument]
 HEADER = [

@@ -15,22 +15,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import (
-    DailyDigest,
-    DigestDocument,
-    DigestError,
-    Media,
-    Paper,
-    SummaryItem,
-    _hf_entries,
-)
+import digestkit.formats.hf_json.daily_papers
+from digestkit import DailyDigest, DigestDocument, DigestError, Media, Paper, SummaryItem
 from digestkit.diagnostics import RULES
-from digestkit.hf_json import looks_like_daily_papers, read_daily_papers, to_daily_papers
-from digestkit.markdown_text import escape_block, unescape_block
+from digestkit.formats.hf_json import entries as _hf_entries
+from digestkit.formats.hf_json.daily_papers import (
+    looks_like_daily_papers,
+    read_daily_papers,
+    to_daily_papers,
+)
+from digestkit.markdown.escaping import escape_block, unescape_block
 
-from .conftest import FIXTURES, ROOT, required
-from .strategies import PROFILE, one_line
-from .test_cli import err, run, write
+from ..cli.test_cli import err, run, write
+from ..conftest import FIXTURES, ROOT, required
+from ..strategies import PROFILE, one_line
 
 HF = FIXTURES / "hf"
 DAILY = HF / "daily_papers.json"
@@ -399,7 +397,7 @@ _hf_documents = st.lists(
 
 
 @PROFILE
-@pytest.mark.filterwarnings("ignore::digestkit.hf_json.HfJsonLossWarning")
+@pytest.mark.filterwarnings("ignore::digestkit.formats.hf_json.daily_papers.HfJsonLossWarning")
 @given(_hf_documents)
 def test_generated_documents_read_back_equal_on_the_known_fields(doc: DigestDocument) -> None:
     back = read_daily_papers(digestkit.dumps(doc, "hf-json"))
@@ -416,7 +414,7 @@ def test_generated_documents_read_back_equal_on_the_known_fields(doc: DigestDocu
 
 # -- the real corpus ---------------------------------------------------------------------------
 @pytest.mark.corpus
-@pytest.mark.filterwarnings("ignore::digestkit.hf_json.HfJsonLossWarning")
+@pytest.mark.filterwarnings("ignore::digestkit.formats.hf_json.daily_papers.HfJsonLossWarning")
 def test_corpus_papers_survive_hf_json(corpus_documents: dict[Path, DigestDocument]) -> None:
     """Every corpus paper written as API JSON reads back with the same title, URL, votes,
     authors, media and date; the summary comes back as the bullets' text."""
@@ -623,7 +621,9 @@ def test_what_hf_json_cannot_hold_is_a_warning_when_writing(tmp_path: Path) -> N
         summary=[SummaryItem(label="A", text="b")],
     )
     document = DigestDocument(digests=[DailyDigest(date=dt.date(2025, 1, 2), papers=[labelled])])
-    with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="Label: text"):
+    with pytest.warns(
+        digestkit.formats.hf_json.daily_papers.HfJsonLossWarning, match="Label: text"
+    ):
         digestkit.dumps(document, "hf-json")
     plain = read_daily_papers(DAILY.read_bytes())
     with warnings.catch_warnings():
@@ -656,7 +656,10 @@ def test_a_video_file_other_than_mp4_reads_back_as_the_video(url: str) -> None:
     # An image whose URL names a video file cannot be told apart from that video: said so.
     picture = video.model_copy(update={"media": Media(kind="image", url=url)})
     document.digests[0].papers = [picture]
-    with pytest.warns(digestkit.hf_json.HfJsonLossWarning, match="reads back as the other kind"):
+    with pytest.warns(
+        digestkit.formats.hf_json.daily_papers.HfJsonLossWarning,
+        match="reads back as the other kind",
+    ):
         digestkit.dumps(document, "hf-json")
 
 

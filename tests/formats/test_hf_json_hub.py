@@ -15,9 +15,13 @@ import pytest
 from huggingface_hub.hf_api import PaperInfo
 
 import digestkit
-from digestkit.hf_json import HfJsonLossWarning, read_daily_papers, to_daily_papers
+from digestkit.formats.hf_json import dumps_entry
+from digestkit.formats.hf_json.daily_papers import (
+    HfJsonLossWarning,
+    read_daily_papers,
+    to_daily_papers,
+)
 from digestkit.models import DigestDocument, Paper
-from digestkit.writers.hf_json import dumps_entry
 
 from .test_hf_json import DAILY, raw_entries, responses
 

@@ -18,8 +18,8 @@ import digestkit
 from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
 from digestkit.diagnostics import FormatError
 
-from . import strategies
-from .test_cli import COMMAND, DIGESTS, EXAMPLE
+from .. import strategies
+from ..cli.test_cli import COMMAND, DIGESTS, EXAMPLE
 
 HF = "https://huggingface.co/"
 URL_ATTRIBUTES = ("href", "src", "poster", "srcset", "action", "formaction", "data", "cite")
@@ -418,7 +418,7 @@ def test_summary_image_inside_a_link_does_not_nest_links() -> None:
 
 def test_escape_skips_translation_only_for_text_it_would_not_change() -> None:
     """`escape` translates only non-printable text: every character it maps must be one."""
-    from digestkit.writers._html_text import _CONTROL_PICTURES, escape
+    from digestkit.formats._html_text import _CONTROL_PICTURES, escape
 
     assert all(not chr(code).isprintable() for code in _CONTROL_PICTURES)
     assert escape("a\x00b<\x7f\ufffe") == "a\u2400b&lt;\u2421\ufffd"
@@ -429,8 +429,8 @@ def test_plain_summary_items_render_as_mistune_renders_them(
     corpus_documents: dict[Path, DigestDocument],
 ) -> None:
     """The writer skips mistune for plain items; on the corpus that changes no byte."""
-    from digestkit.writers._html_text import escape, is_plain, summary_markdown
-    from digestkit.writers.html import _unwrap_paragraph
+    from digestkit.formats._html_text import escape, is_plain, summary_markdown
+    from digestkit.formats.html import _unwrap_paragraph
 
     markdown = summary_markdown()
     texts = [
@@ -444,8 +444,8 @@ def test_plain_summary_items_render_as_mistune_renders_them(
 @strategies.PROFILE
 @given(strategies.one_line())
 def test_plain_text_shortcut_agrees_with_mistune(text: str) -> None:
-    from digestkit.writers._html_text import escape, is_plain, summary_markdown
-    from digestkit.writers.html import _unwrap_paragraph
+    from digestkit.formats._html_text import escape, is_plain, summary_markdown
+    from digestkit.formats.html import _unwrap_paragraph
 
     if is_plain(text):
         assert _unwrap_paragraph(summary_markdown()(text)) == escape(text)
@@ -457,7 +457,7 @@ def test_markdown_limits_change_no_corpus_page(
 ) -> None:
     """Every corpus summary item is within the limits, with room, and every corpus page is
     byte for byte what the writer gives without them."""
-    from digestkit.writers import _html_text
+    from digestkit.formats import _html_text
 
     texts = [
         item.text for doc in corpus_documents.values() for p in doc.papers for item in p.summary
@@ -481,7 +481,7 @@ def test_markdown_limits_change_no_corpus_page(
 )
 def test_summary_beyond_the_markdown_limits_is_escaped_text(text: str) -> None:
     """Beyond the limits an item is its escaped text: as inert as rendered Markdown, and fast."""
-    from digestkit.writers._html_text import escape, within_markdown_limits
+    from digestkit.formats._html_text import escape, within_markdown_limits
 
     assert not within_markdown_limits(text)
     paper = Paper(

@@ -14,8 +14,8 @@ import pytest
 
 import digestkit
 
-from . import browser
-from .test_cli import COMMAND, DIGESTS, EXAMPLE
+from .. import browser
+from ..cli.test_cli import COMMAND, DIGESTS, EXAMPLE
 from .test_html import hostile_document
 
 if TYPE_CHECKING:

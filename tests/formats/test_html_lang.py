@@ -14,10 +14,10 @@ import pytest
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper, SummaryItem
 from digestkit.diagnostics import FormatError
-from digestkit.writers._html_lang import KOREAN_SHARE, language_of
+from digestkit.formats._html_lang import KOREAN_SHARE, language_of
 
-from . import browser
-from .test_cli import EXAMPLE, run
+from .. import browser
+from ..cli.test_cli import EXAMPLE, run
 from .test_html import parse_page, string, xpath
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import digestkit
 from digestkit import DailyDigest, DigestDocument, DigestError, FormatError, Paper
 
-from .strategies import documents, examples
+from ..strategies import documents, examples
 
 Corpus = dict[Path, DigestDocument]
 PAPER_KEYS = ["title", "url", "media", "votes", "authors", "summary", "arxiv_id"]

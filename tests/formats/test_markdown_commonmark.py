@@ -13,7 +13,7 @@ from markdown_it.token import Token
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Media, Paper, SummaryItem
 
-from .strategies import PROFILE, author_names, titles, urls
+from ..strategies import PROFILE, author_names, titles, urls
 
 _MD = MarkdownIt("commonmark")
 _MD.normalizeLink = lambda url: url  # type: ignore[method-assign]  # compare destinations as read

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from digestkit import DigestDocument
-from digestkit.writers import _names
-from digestkit.writers._names import NameParts, split_name
+from digestkit.formats import _names
+from digestkit.formats._names import NameParts, split_name
 
 Corpus = dict[Path, DigestDocument]
 

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Media, Paper, SummaryItem
-from digestkit.markdown_text import escape, unescape
-from digestkit.writers.csv_format import FORMULA_START
+from digestkit.formats.csv_format import FORMULA_START
+from digestkit.markdown.escaping import escape, unescape
 
-from .strategies import PROFILE, author_names, one_line, titles
+from ..strategies import PROFILE, author_names, one_line, titles
 
 URL = "https://arxiv.org/abs/2401.00001"
 HOSTILE_TITLES = [

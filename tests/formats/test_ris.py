@@ -15,7 +15,7 @@ import rispy
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Paper, SummaryItem
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 EXAMPLE = ROOT / "src" / "digestkit" / "examples" / "daily-papers.md"
 LINE = re.compile(r"[A-Z][A-Z0-9]  - (?:\S.*\S|\S)?")  # RIS: tag, two spaces, hyphen, space
@@ -118,7 +118,7 @@ def test_options_are_refused() -> None:
 
 
 def test_cli_writes_crlf_to_a_file(tmp_path: Path) -> None:
-    from .test_cli import run
+    from ..cli.test_cli import run
 
     result = run("convert", str(EXAMPLE), "-o", str(tmp_path / "out.ris"))
     assert result.returncode == 0, result.stderr

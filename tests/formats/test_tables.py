@@ -25,10 +25,10 @@ import pytest
 
 import digestkit
 from digestkit.diagnostics import FormatError
+from digestkit.formats import parquet
 from digestkit.models import DailyDigest, DigestDocument, Media, Paper, SummaryItem
-from digestkit.writers import parquet
 
-from .test_cli import run
+from ..cli.test_cli import run
 
 Corpus = dict[Path, DigestDocument]
 

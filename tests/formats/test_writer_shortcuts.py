@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper, SummaryItem
-from digestkit.writers import csv_format
+from digestkit.formats import csv_format
 
-from . import strategies
+from .. import strategies
 
 # Text dense in what decides quoting, escaping and Markdown: delimiters, quotes, line breaks,
 # controls, markup, digits, noncharacters and spaces.
@@ -45,7 +45,7 @@ def test_csv_cells_are_quoted_as_the_csv_module_quotes_them(cells: list[str]) ->
 def test_a_summary_escaped_at_once_is_each_item_escaped(texts: list[str]) -> None:
     """`escape_plain_lines` is used only when every item is plain, and then gives what the
     per-item path gives."""
-    from digestkit.writers._html_text import escape, escape_plain_lines, is_plain
+    from digestkit.formats._html_text import escape, escape_plain_lines, is_plain
 
     lines = escape_plain_lines(texts, "\n".join(texts))
     if lines is not None:
@@ -57,8 +57,8 @@ def test_a_summary_escaped_at_once_is_each_item_escaped(texts: list[str]) -> Non
 
 def test_digits_open_a_list_only_before_a_dot_or_parenthesis() -> None:
     """`3D`, `2024년` and `10x` are plain; `3. x` and `1) x` are lists, left to mistune."""
-    from digestkit.writers._html_text import is_plain, summary_markdown
-    from digestkit.writers.html import _unwrap_paragraph
+    from digestkit.formats._html_text import is_plain, summary_markdown
+    from digestkit.formats.html import _unwrap_paragraph
 
     markdown = summary_markdown()
     for text in ("3D scenes", "2024년 모델", "10x faster", "7", "12 3. b"):
@@ -81,13 +81,13 @@ def test_html_summary_of_mixed_items_matches_item_by_item() -> None:
 @given(st.lists(dense_text, max_size=5))
 def test_hf_json_loss_checks_agree_with_their_long_forms(texts: list[str]) -> None:
     """The hf-json writer's loss checks, each against the plain test it stands in for."""
-    from digestkit.hf_json import (
+    from digestkit.formats.hf_json.daily_papers import (
         _all_tidy,
         _is_tidy,
         _may_read_back_escaped,
         _reads_back_escaped,
     )
-    from digestkit.markdown_text import escape_block, unescape_block
+    from digestkit.markdown.escaping import escape_block, unescape_block
 
     for text in texts:
         assert _reads_back_escaped(text) == (escape_block(unescape_block(text)) != text)
@@ -106,7 +106,7 @@ _URL_PIECES = st.sampled_from(
 @strategies.PROFILE
 @given(st.lists(_URL_PIECES, max_size=8).map("".join))
 def test_video_file_names_agree_with_the_url_parse(url: str) -> None:
-    from digestkit.hf_json import _names_video_file, names_video_file
+    from digestkit.formats.hf_json.daily_papers import _names_video_file, names_video_file
 
     assert _names_video_file(url) == names_video_file(url)
 
@@ -121,7 +121,7 @@ _PATH_PIECES = st.sampled_from(
 def test_atom_media_types_are_what_mimetypes_guesses(path: str) -> None:
     import mimetypes
 
-    from digestkit.writers.atom import _media_type
+    from digestkit.formats.atom import _media_type
 
     assert _media_type(path) == mimetypes.guess_type(path)[0]
 
@@ -144,7 +144,7 @@ _WEB_PIECES = st.sampled_from(
 def test_atom_url_paths_are_what_urlsplit_reads(url: str) -> None:
     from urllib.parse import urlsplit
 
-    from digestkit.writers.atom import _url_path
+    from digestkit.formats.atom import _url_path
 
     try:
         expected = urlsplit(url).path
@@ -161,7 +161,7 @@ def test_every_corpus_summary_escaped_at_once_is_each_item_escaped(
 ) -> None:
     """`escape_plain_lines` takes a summary only when every item is plain, and then gives
     each item's escape; on the corpus it takes nearly all of them."""
-    from digestkit.writers._html_text import escape, escape_plain_lines, is_plain
+    from digestkit.formats._html_text import escape, escape_plain_lines, is_plain
 
     taken = 0
     for document in corpus_documents.values():
@@ -190,9 +190,9 @@ def test_printable_papers_give_html_without_form_feeds_or_surrogates(
 ) -> None:
     """The Atom writer skips its form-feed and surrogate scan of a paper's HTML when
     `_printable` says the paper's texts cannot put one there (character references too)."""
-    from digestkit.writers._html_text import summary_markdown
-    from digestkit.writers.atom import _NOT_XML, _printable
-    from digestkit.writers.html import paper_html
+    from digestkit.formats._html_text import summary_markdown
+    from digestkit.formats.atom import _NOT_XML, _printable
+    from digestkit.formats.html import paper_html
 
     items = [SummaryItem(text=text) for text in texts]
     paper = paper.model_copy(update={"summary": [*paper.summary, *items]})
@@ -204,7 +204,7 @@ def test_printable_papers_give_html_without_form_feeds_or_surrogates(
 @strategies.PROFILE
 @given(st.lists(dense_text, max_size=6))
 def test_atom_authors_at_once_are_each_name_escaped(names: list[str]) -> None:
-    from digestkit.writers.atom import _authors, xml_text
+    from digestkit.formats.atom import _authors, xml_text
 
     expected = "".join(f"<author><name>{xml_text(name)}</name></author>\n" for name in names)
     assert _authors(names) == expected
@@ -215,7 +215,7 @@ def test_atom_authors_at_once_are_each_name_escaped(names: list[str]) -> None:
 def test_atom_extensions_are_what_splitext_reads(path: str) -> None:
     import posixpath
 
-    from digestkit.writers.atom import _extension
+    from digestkit.formats.atom import _extension
 
     assert _extension(path) == posixpath.splitext(path)[1]
 
@@ -229,7 +229,7 @@ def test_atom_ids_left_as_they_are_are_what_quote_leaves(base: str) -> None:
     """`_TAG_PLAIN` says which entry ids `quote` would give back unchanged."""
     from urllib.parse import quote
 
-    from digestkit.writers.atom import _TAG_PLAIN, _TAG_SAFE
+    from digestkit.formats.atom import _TAG_PLAIN, _TAG_SAFE
 
     if _TAG_PLAIN.fullmatch(base):
         assert quote(base, safe=_TAG_SAFE) == base
@@ -245,8 +245,8 @@ _AWKWARD = st.text(alphabet=_AWKWARD_CHARACTERS, max_size=30)
 @strategies.PROFILE
 @given(_AWKWARD)
 def test_atom_xml_text_is_the_escape_with_xml_refused_characters_replaced(value: str) -> None:
-    from digestkit.writers._html_text import escape
-    from digestkit.writers.atom import _NOT_XML, _not_xml, xml_text
+    from digestkit.formats._html_text import escape
+    from digestkit.formats.atom import _NOT_XML, _not_xml, xml_text
 
     assert xml_text(value) == _NOT_XML.sub(_not_xml, escape(value))
 
@@ -264,7 +264,7 @@ def test_language_shortcut_agrees_with_the_letter_count(texts: list[str]) -> Non
     enough; the full count of Hangul and ASCII letters gives the same answer."""
     import string
 
-    from digestkit.writers._html_lang import KOREAN_SHARE, language_of
+    from digestkit.formats._html_lang import KOREAN_SHARE, language_of
 
     data = "".join(texts).encode("utf-8", "surrogatepass")
     hangul = sum(0xEA <= byte <= 0xED for byte in data)
@@ -277,7 +277,7 @@ def test_language_shortcut_agrees_with_the_letter_count(texts: list[str]) -> Non
 @given(st.lists(dense_text | st.sampled_from(["Chen, Wei", ",", ", "]), max_size=5))
 def test_html_authors_separator_agrees_with_a_comma_in_any_name(names: list[str]) -> None:
     """The HTML writer counts the commas of the joined names instead of testing each name."""
-    from digestkit.writers.html import paper_html
+    from digestkit.formats.html import paper_html
 
     paper = Paper(title="T", url="https://x.org/", authors=[n.strip() or "A" for n in names])
     separator = "; " if any("," in name for name in paper.authors) else ", "
@@ -288,7 +288,7 @@ def test_html_authors_separator_agrees_with_a_comma_in_any_name(names: list[str]
 
 
 def _escape(text: str) -> str:
-    from digestkit.writers._html_text import escape
+    from digestkit.formats._html_text import escape
 
     return escape(text)
 
@@ -298,7 +298,7 @@ def _escape(text: str) -> str:
 def test_ris_lines_at_once_are_each_value_cleaned(fields: list[tuple[str, str]]) -> None:
     """The RIS writer writes a record's values as they are when one test says each is its own
     `value`; the line-by-line path gives the same lines."""
-    from digestkit.writers.ris import _lines, value
+    from digestkit.formats.ris import _lines, value
 
     assert _lines(fields) == "".join(f"{tag}  - {value(text)}\r\n" for tag, text in fields)
 
@@ -306,7 +306,7 @@ def test_ris_lines_at_once_are_each_value_cleaned(fields: list[tuple[str, str]])
 @strategies.PROFILE
 @given(st.dates())
 def test_ris_days_are_what_strftime_writes(date: dt.date) -> None:
-    from digestkit.writers.ris import _day
+    from digestkit.formats.ris import _day
 
     assert _day(date) == f"{date:%Y/%m/%d}/"
 
@@ -326,7 +326,7 @@ def test_csl_items_encode_as_json_dumps_does(fields: dict[str, object]) -> None:
     import json
     import re
 
-    from digestkit.writers.csl_json import _json
+    from digestkit.formats.csl_json import _json
 
     text = json.dumps(fields, ensure_ascii=False)
     expected = json.dumps(fields) if re.search("[\ud800-\udfff]", text) else text
@@ -347,7 +347,11 @@ def test_hf_json_line_checks_agree_with_their_regex_forms(text: str) -> None:
     `^`; `_is_tidy` searches line feeds as spaces for a double space instead of four searches."""
     import re
 
-    from digestkit.hf_json import _ESCAPED_BY_BLOCK, _is_tidy, _may_read_back_escaped
+    from digestkit.formats.hf_json.daily_papers import (
+        _ESCAPED_BY_BLOCK,
+        _is_tidy,
+        _may_read_back_escaped,
+    )
 
     line_start = re.compile(r"^(?:[#>+=\-]|[0-9]{1,9}[.)])", re.MULTILINE)
     expected = bool(_ESCAPED_BY_BLOCK.search(text) or line_start.search(text))
@@ -375,8 +379,8 @@ _INERT_PIECES = st.sampled_from(
 @given(st.lists(_INERT_PIECES, min_size=1, max_size=10).map("".join))
 def test_inert_summary_items_are_what_mistune_renders(text: str) -> None:
     """An item `is_inert` takes renders, through mistune, as its escaped self."""
-    from digestkit.writers._html_text import escape, is_inert, summary_markdown
-    from digestkit.writers.html import _unwrap_paragraph
+    from digestkit.formats._html_text import escape, is_inert, summary_markdown
+    from digestkit.formats.html import _unwrap_paragraph
 
     if is_inert(text):
         assert _unwrap_paragraph(summary_markdown()(text)) == escape(text)
@@ -386,8 +390,8 @@ def test_inert_summary_items_are_what_mistune_renders(text: str) -> None:
 def test_inert_corpus_items_are_what_mistune_renders(
     corpus_documents: dict[object, DigestDocument],
 ) -> None:
-    from digestkit.writers._html_text import escape, is_inert, is_plain, summary_markdown
-    from digestkit.writers.html import _unwrap_paragraph
+    from digestkit.formats._html_text import escape, is_inert, is_plain, summary_markdown
+    from digestkit.formats.html import _unwrap_paragraph
 
     markdown = summary_markdown()
     texts = [
@@ -409,7 +413,7 @@ def test_html_escape_is_the_control_pictures_and_html_escape(value: str) -> None
     every case it is `html.escape` of the text with controls as pictures."""
     import html
 
-    from digestkit.writers._html_text import _CONTROL_PICTURES, escape
+    from digestkit.formats._html_text import _CONTROL_PICTURES, escape
 
     assert escape(value) == html.escape(value.translate(_CONTROL_PICTURES), quote=True)
 
@@ -421,6 +425,6 @@ def test_hf_json_entries_cut_from_bytes_are_the_array_text_cut(
 ) -> None:
     """The hf-json writer cuts the array's brackets off orjson's bytes before decoding them;
     the text is the whole array's text without them, lone surrogates (json's path) included."""
-    from digestkit.writers.hf_json import _inner, dumps_entry
+    from digestkit.formats.hf_json import _inner, dumps_entry
 
     assert _inner(entries) == dumps_entry(entries)[4:-2]

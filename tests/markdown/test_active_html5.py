@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit.active import find_active
+from digestkit.markdown.active import find_active
 
-from .html5_view import browser_view
-from .strategies import PROFILE
+from ..html5_view import browser_view
+from ..strategies import PROFILE
 
 
 def detector_view(text: str) -> tuple[int, int]:

@@ -10,8 +10,8 @@ import pytest
 
 import digestkit
 
-from .commonmark_reference import read
-from .conftest import FIXTURES
+from ..commonmark_reference import read
+from ..conftest import FIXTURES
 
 BLOCKS = FIXTURES / "blocks"
 FILES = sorted(BLOCKS.glob("*.md"))

@@ -16,12 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import fields
 from digestkit.diagnostics import RULES
+from digestkit.markdown import fields
 
-from .commonmark_reference import _MD, plain, read
-from .conftest import FIXTURES, corpus_files
-from .strategies import PROFILE, commonmark_documents
+from ..commonmark_reference import _MD, plain, read
+from ..conftest import FIXTURES, corpus_files
+from ..strategies import PROFILE, commonmark_documents
 
 BLOCK_FIXTURES = sorted((FIXTURES / "blocks").glob("*.md"))
 

@@ -25,11 +25,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, Paper, active, made, paper_block, scan, shaped, source
+from digestkit import DigestDocument, Paper
+from digestkit.markdown import active, made, paper_block, scan, shaped, source
 from digestkit.models import DigestModel, parsed_paper
 
-from .conftest import FIXTURES
-from .strategies import PROFILE, one_line
+from ..conftest import FIXTURES
+from ..strategies import PROFILE, one_line
 
 pytestmark = pytest.mark.corpus
 

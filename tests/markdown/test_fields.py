@@ -8,10 +8,10 @@ from urllib.parse import unquote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digestkit import fields
+from digestkit.markdown import fields
 
-from .commonmark_reference import _MD, plain
-from .strategies import PROFILE
+from ..commonmark_reference import _MD, plain
+from ..strategies import PROFILE
 
 # Pieces that make headings hard: brackets, link openers, angle URLs, blanks, NBSP.
 PIECES = st.sampled_from(["[", "]", "(", ")", "](", "<", ">", " ", "\t", "\xa0", "a", "x y", "#"])

@@ -16,9 +16,9 @@ import pytest
 
 import digestkit
 from digestkit import DigestDocument
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 
 NAMES = sorted(path.name.removesuffix(".md") for path in FIXTURES.glob("*.md"))
 

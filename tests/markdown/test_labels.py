@@ -16,7 +16,7 @@ import mistune
 import pytest
 
 from digestkit import DigestDocument
-from digestkit.labels import split_label
+from digestkit.markdown.labels import split_label
 
 MALFORMED = re.compile(r"- \*\*\*[^*]+\*:")
 

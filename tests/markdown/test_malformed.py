@@ -13,9 +13,9 @@ import pytest
 import digestkit
 from digestkit import DigestDocument, DigestError, DigestkitError
 from digestkit.diagnostics import RULES
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
-from .conftest import FIXTURES
+from ..conftest import FIXTURES
 from .test_blocks import BLOCK_CODES
 
 HEAD = ["## Daily Papers (2024-01-10)", ""]
@@ -263,11 +263,12 @@ def test_diagnostics_are_exact(text: str, expected: list[tuple[str, int, int]]) 
 
 def test_every_catalogue_code_is_exercised() -> None:
     # DK001 and DK102 need bytes or a path (tested above); DK003 is about JSON input
-    # (tests/test_json.py), DK5xx about HF JSON (tests/test_hf_json.py). Every other code must
-    # appear in the table.
+    # (tests/formats/test_json.py), DK5xx about HF JSON (tests/formats/test_hf_json.py). Every other
+    # code must appear in the table.
     codes = {code for _, _, expected in CASES for code, _, _ in expected}
     hf_codes = {code for code in RULES if code.startswith("DK5")}
-    block_codes = BLOCK_CODES  # the block-structure fixtures (tests/test_blocks.py) give these
+    # the block-structure fixtures (tests/markdown/test_blocks.py) give these
+    block_codes = BLOCK_CODES
     assert codes | {"DK001", "DK102", "DK003"} | hf_codes | block_codes == set(RULES)
 
 

@@ -14,10 +14,10 @@ import pytest
 
 import digestkit
 from digestkit import DigestError
-from digestkit.writers import markdown
+from digestkit.formats import markdown
 
-from .mutations import check_bytes, unreported_lines
-from .test_cli import UNTIDY, run
+from ..cli.test_cli import UNTIDY, run
+from ..mutations import check_bytes, unreported_lines
 
 BOM = b"\xef\xbb\xbf"
 

@@ -18,7 +18,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import digestkit
-from digestkit import DigestDocument, stream
+from digestkit import DigestDocument
+from digestkit.markdown import stream
 from tests.conftest import FIXTURES
 from tests.strategies import PROFILE, commonmark_documents
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from .._version import __version__
 
 if TYPE_CHECKING:
     pass
@@ -29,7 +29,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 # -- schema, example ---------------------------------------------------------------------------
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_text
+    from ..schema import schema_text
 
     sys.stdout.write(schema_text())
     return 0
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_command(
         commands,
         "schema",
-        "cli:cmd_schema",
+        "app:cmd_schema",
         help="print the JSON Schema of the JSON output",
         description="Print the JSON Schema (draft 2020-12) of `convert --to json`.",
         epilog="example:\n  digestkit schema > digest.schema.json",
@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_command(
         commands,
         "example",
-        "cli:cmd_example",
+        "app:cmd_example",
         help="print the example digest shipped with digestkit",
         description="Print a small example digest, to try the other commands on.",
         epilog="example:\n  digestkit example | digestkit convert - --to csv",
@@ -117,7 +117,7 @@ Run `digestkit COMMAND --help` for a command's options.
 
 
 def add_convert(commands: Any) -> None:
-    from .writers import ALIASES, FORMATS
+    from ..formats import ALIASES, FORMATS
 
     names = ", ".join(FORMATS)
     name_width = max(len(fmt.name) for fmt in FORMATS.values())
@@ -129,7 +129,7 @@ def add_convert(commands: Any) -> None:
     sub = add_command(
         commands,
         "convert",
-        "_convert:cmd_convert",
+        "convert:cmd_convert",
         help="convert digests to JSON, CSV, BibTeX...",
         description="Convert digests to another format. Several inputs go into one output,\n"
         "unless --split writes one output per input.",
@@ -323,8 +323,8 @@ def positive(value: str) -> int:
 
 def language_tag(value: str) -> str:
     """A `--lang` tag, checked here so that a typo is a usage error (imported only when given)."""
-    from .diagnostics import FormatError
-    from .writers._html_lang import checked_tag
+    from ..diagnostics import FormatError
+    from ..formats._html_lang import checked_tag
 
     try:
         return checked_tag(value)
@@ -348,7 +348,7 @@ def add_validate(commands: Any) -> None:
     sub = add_command(
         commands,
         "validate",
-        "_validate:cmd_validate",
+        "validate:cmd_validate",
         help="check digests; report problems",
         description="Check digests and report every problem as `path:line:col: CODE message`\n"
         "(or as JSON, GitHub annotations or SARIF).",
@@ -406,7 +406,7 @@ def add_fmt(commands: Any) -> None:
     sub = add_command(
         commands,
         "fmt",
-        "_fmt:cmd_fmt",
+        "fmt:cmd_fmt",
         help="rewrite digests in canonical form",
         description="Rewrite digests in the canonical template, in place and atomically, and\n"
         "only when they change. The result is parsed again and must hold the same data,\n"
@@ -455,14 +455,14 @@ examples:
 
 
 def add_diff(commands: Any) -> None:
-    from .writers import ALIASES, FORMATS
+    from ..formats import ALIASES, FORMATS
 
     readable = [fmt.name for fmt in FORMATS.values() if fmt.readable]
     choices = readable + [alias for alias, name in ALIASES.items() if name in readable]
     sub = add_command(
         commands,
         "diff",
-        "_diff:cmd_diff",
+        "diff:cmd_diff",
         help="compare two digests paper by paper",
         description="Compare digest A with digest B paper by paper (matched by arXiv id, then\n"
         "URL, then title): papers removed (-), fields changed (~), papers added (+).\n"
@@ -517,7 +517,7 @@ def utf8_stdio() -> None:
     translation, so output bytes are the same on every platform. PYTHONIOENCODING wins.
 
     Standard output on a file descriptor is replaced by one whose writes are complete or raise
-    (`_files.FullWriteIO`): otherwise a pipe closed mid-write (`| head -1`) loses the rest of
+    (`cli.files.FullWriteIO`): otherwise a pipe closed mid-write (`| head -1`) loses the rest of
     the output silently and the run exits 0 instead of 141.
     """
     keep_encoding = bool(os.environ.get("PYTHONIOENCODING"))
@@ -532,7 +532,7 @@ def utf8_stdio() -> None:
     # short write the same way.
     raw = isinstance(stdout, io.TextIOWrapper) and type(stdout.buffer) is io.FileIO
     if type(stdout) is io.TextIOWrapper and (raw or type(stdout.buffer) is io.BufferedWriter):
-        from ._files import text_stream
+        from .files import text_stream
 
         try:
             fd = stdout.fileno()
@@ -646,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     utf8_stdio()
     _warnings_as_messages()
     subparser: argparse.ArgumentParser = args.parser
-    from ._cli_common import UsageError, describe, error
+    from .common import UsageError, describe, error
 
     try:
         with signals_unwind():
@@ -673,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
         error(f"{exc.filename}: {describe(exc)}" if exc.filename else describe(exc))
         return 1
     except Exception as exc:
-        from .diagnostics import DigestkitError
+        from ..diagnostics import DigestkitError
 
         if SIGNALLED:  # `Terminated`, wrapped by a library it was raised through
             return 128 + SIGNALLED[-1]

@@ -1,5 +1,5 @@
 """What the command modules share: error lines, input reading and the exceptions that steer
-a run. Like `cli`, it imports the library only inside functions, for start-up time."""
+a run. Like `cli.app`, it imports the library only inside functions, for start-up time."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._files import Input
-    from .models import DigestDocument
+    from ..models import DigestDocument
+    from .files import Input
 
 
 class UsageError(Exception):
@@ -26,7 +26,7 @@ class Abort(Exception):
 def error(message: str) -> None:
     """One line on stderr; `tqdm.write` keeps it clear of a progress bar when one is shown.
     Control characters from file names and contents are escaped (see `report.printable`)."""
-    from .report import printable
+    from ..report import printable
 
     line = f"digestkit: error: {printable(message)}"
     tqdm = sys.modules.get("tqdm")
@@ -39,7 +39,7 @@ def error(message: str) -> None:
 def note(message: str) -> None:
     """A line about the run on stderr (`reformatted PATH`, a summary): what `-q` silences.
     Control characters are escaped as in `error`."""
-    from .report import printable
+    from ..report import printable
 
     line = printable(message)
     tqdm = sys.modules.get("tqdm")
@@ -51,7 +51,7 @@ def note(message: str) -> None:
 
 def describe(exc: BaseException) -> str:
     """The reason part of an error line, without a traceback's noise."""
-    from .diagnostics import DigestError
+    from ..diagnostics import DigestError
 
     if isinstance(exc, DigestError) and exc.diagnostics:
         first = exc.diagnostics[0]
@@ -72,7 +72,7 @@ def whole_file_problem(document: DigestDocument) -> str | None:
 
 
 def read_bytes(item: Input) -> bytes:
-    from ._files import read_bytes as read
+    from .files import read_bytes as read
 
     try:
         return read(item)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
-from ._cli_common import (
+from .common import (
     Abort,
     BadInput,
     UsageError,
@@ -26,14 +26,14 @@ from ._cli_common import (
 if TYPE_CHECKING:
     from pathlib import Path, PurePath
 
-    from ._files import Input, Outputs
-    from .models import DigestDocument
-    from .writers import Format
+    from ..formats import Format
+    from ..models import DigestDocument
+    from .files import Input, Outputs
 
 
 def input_format(item: Input, requested: str | None) -> str:
     """`--from`, else the input's extension (`.json`, `.jsonl`), else Markdown."""
-    from .writers import format_for_path, get_format
+    from ..formats import format_for_path, get_format
 
     if requested:
         return get_format(requested).name
@@ -89,8 +89,8 @@ def writer_options(args: argparse.Namespace, fmt: Format) -> dict[str, Any]:
 
 
 def output_format(args: argparse.Namespace) -> Format:
-    from .diagnostics import FormatError
-    from .writers import format_for_path, get_format
+    from ..diagnostics import FormatError
+    from ..formats import format_for_path, get_format
 
     if args.to:
         try:
@@ -132,7 +132,7 @@ class Reader(NamedTuple):
 
     def examine(self, item: Input) -> Examined:
         """The documents of one input, or why it cannot be converted; prints nothing."""
-        from .diagnostics import DigestkitError
+        from ..diagnostics import DigestkitError
 
         read_as = ""
         try:
@@ -143,7 +143,7 @@ class Reader(NamedTuple):
                 raise BadInput("empty file")
             read_as, documents = self.decode(item, data)
             if self.canonical:
-                from ._fmt import canonical_text
+                from .fmt import canonical_text
 
                 # Markdown's errors and layout-only text are what canonical output would drop;
                 # other readers' errors (a skipped HF entry) were lost before any writer.
@@ -159,7 +159,7 @@ class Reader(NamedTuple):
         fmt = input_format(item, self.requested_from)
         text = None if fmt == "markdown" else data.decode("utf-8")
         if fmt == "json" and not self.requested_from:
-            from .hf_json import looks_like_daily_papers, no_json_entries
+            from ..formats.hf_json.daily_papers import looks_like_daily_papers, no_json_entries
 
             if looks_like_daily_papers(text or ""):  # `.json` holding the API's entries
                 fmt = "hf-json"
@@ -171,7 +171,7 @@ class Reader(NamedTuple):
         if self.date is not None and fmt != "hf-json":
             raise BadInput(f"--date applies to hf-json input, and this input is {fmt}")
         if text is None:
-            from .api import parse_bytes
+            from ..api import parse_bytes
 
             document = parse_bytes(data, path=item.name)
             problem = whole_file_problem(document)
@@ -179,14 +179,14 @@ class Reader(NamedTuple):
                 raise BadInput(problem)
             return fmt, [document]
         if fmt == "hf-json":
-            from .hf_json import read_daily_papers
+            from ..formats.hf_json.daily_papers import read_daily_papers
 
             document = read_daily_papers(data, date=self.date, path=item.name)
             undated = next((d for d in document.errors if d.code == "DK512"), None)
             if undated is not None:  # Markdown without a digest heading would fail validate
                 raise BadInput(f"{undated.code} {undated.message}")
             return fmt, [document]
-        from .io_api import loads
+        from ..io_api import loads
 
         loaded = loads(text, fmt)
         return fmt, loaded if isinstance(loaded, list) else [loaded]
@@ -194,7 +194,7 @@ class Reader(NamedTuple):
 
 def known_extensions() -> str:
     """The output extensions `-o` is read by, from the writer registry: `.json, .hf.json, ...`."""
-    from .writers import FORMATS
+    from ..formats import FORMATS
 
     return ", ".join(fmt.extension for fmt in FORMATS.values())
 
@@ -257,7 +257,7 @@ class Conversion:
     def streams(self, item: Input) -> bool:
         """Whether to read this input digest by digest: a large Markdown file, when the output
         format streams too and nothing needs the whole file first."""
-        from . import stream
+        from ..markdown import stream
 
         if not self.streaming or item.path is None or item.error or self.reader.date:
             return False
@@ -271,8 +271,8 @@ class Conversion:
     def stream(self, item: Input) -> Iterator[DigestDocument]:
         """`read` for one large file, its digests passed on as they are parsed. Each part's
         errors are printed as it comes; the run fails for them as for a whole file's."""
-        from .diagnostics import DigestkitError
-        from .stream import iterparse
+        from ..diagnostics import DigestkitError
+        from ..markdown.stream import iterparse
 
         assert item.path is not None
         parts = iterparse(item.path)
@@ -302,7 +302,7 @@ class Conversion:
     def rendered(self, fmt: Format, options: dict[str, Any], jobs: int) -> Iterator[str]:
         """Each document's output, rendered by `jobs` worker processes (`FRAGMENTS`), each
         input reported as `read` reports it, in input order."""
-        from . import _jobs
+        from . import jobs as _jobs
 
         job = functools.partial(render_input, self.reader, fmt.name, options)
         for item, (examined, texts) in zip(
@@ -354,7 +354,7 @@ def render_input(
     examined = reader.examine(item)
     documents = examined.documents
     if fmt == "json":
-        from .writers.json_format import dumps_document
+        from ..formats.json_format import dumps_document
 
         texts = [dumps_document(document, options.get("indent", 2)) for document in documents]
     else:
@@ -370,7 +370,7 @@ def render_input(
 def render(fmt: str, documents: list[DigestDocument], options: dict[str, Any]) -> str:
     import io
 
-    from .writers import get_format
+    from ..formats import get_format
 
     out = io.StringIO()
     get_format(fmt).writer().write(iter(documents), out, **options)
@@ -380,7 +380,7 @@ def render(fmt: str, documents: list[DigestDocument], options: dict[str, Any]) -
 def write_rendered(fmt: str, texts: Iterator[str], out: TextIO, options: dict[str, Any]) -> None:
     """What the writer writes for the documents `render_input` rendered as `texts`."""
     if fmt == "json":
-        from .writers.json_format import write_texts
+        from ..formats.json_format import write_texts
 
         write_texts(texts, out, options.get("indent", 2))
         return
@@ -390,9 +390,9 @@ def write_rendered(fmt: str, texts: Iterator[str], out: TextIO, options: dict[st
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from . import _files
-    from ._files import atomic_output
-    from .diagnostics import DigestkitError
+    from ..diagnostics import DigestkitError
+    from . import files as _files
+    from .files import atomic_output
 
     fmt = output_format(args)
     options = writer_options(args, fmt)
@@ -401,7 +401,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if args.quiet and args.verbose:
         raise UsageError("use either -q/--quiet or -v/--verbose")
     if args.split:
-        from ._split_folder import check_folder
+        from .split_folder import check_folder
 
         unwritable = check_folder(args.split)  # one line for the run, before any input is read
         if unwritable is not None:
@@ -409,7 +409,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             return 1
     suffixes = [".md"]
     if args.source_format:
-        from .writers import get_format
+        from ..formats import get_format
 
         # Directories are searched by the extension's last part: `--from hf-json` finds `*.json`.
         suffixes = ["." + get_format(args.source_format).extension.rsplit(".", 1)[-1]]
@@ -430,7 +430,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         )
     jobs = 1
     if fmt.name in FRAGMENTS and not args.split:
-        from . import _jobs
+        from . import jobs as _jobs
 
         jobs = _jobs.count(args.jobs, inputs)
     run = Conversion(args, inputs, canonical=options.get("mode") == "canonical")
@@ -490,7 +490,7 @@ class NothingConverted(Exception):
 def output_stem(relative: PurePath) -> PurePath:
     """The input's path without its extension, a two-part one (`.hf.json`) included, so that
     `day.hf.json` converts to `day.md` and back to `day.hf.json`, not `day.hf.hf.json`."""
-    from .writers import FORMATS
+    from ..formats import FORMATS
 
     name = relative.name.lower()
     for fmt in FORMATS.values():
@@ -515,8 +515,8 @@ def split(
     (`FEED_NAME`, `site_feed`: html) gets each output's documents too, writes the feed beside
     the index, and gives every page and the index `feed_href`, their link to it.
     """
-    from ._files import OutputRefused
-    from ._split_folder import WriteFailures, make_parents
+    from .files import OutputRefused
+    from .split_folder import WriteFailures, make_parents
 
     assert outputs.folder is not None
     failures = WriteFailures(outputs.given)
@@ -593,7 +593,7 @@ def split_outputs(
     daily_papers_ko keeps it). Paths are relative to the `--split` folder, which claims them."""
     from pathlib import PurePath
 
-    from .models import DigestDocument
+    from ..models import DigestDocument
 
     if not documents:
         return []
@@ -624,7 +624,7 @@ def write_if_changed(
 
 def write_text_if_changed(target: Path, text: str | bytes) -> bool:
     """Write `text` to `target` atomically unless it already holds exactly that. True if written."""
-    from ._files import atomic_output
+    from .files import atomic_output
 
     rendered = text if isinstance(text, bytes) else text.encode("utf-8")
     try:

@@ -7,12 +7,12 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from ._cli_common import BadInput, UsageError, describe, error, read_bytes, whole_file_problem
-from .report import json_escaped
+from ..report import json_escaped
+from .common import BadInput, UsageError, describe, error, read_bytes, whole_file_problem
 
 if TYPE_CHECKING:
-    from .diff import FieldName
-    from .models import DigestDocument
+    from ..diff import FieldName
+    from ..models import DigestDocument
 
 TROUBLE = 2
 """diff(1)'s exit code for "could not compare": a missing or unreadable input."""
@@ -33,15 +33,15 @@ def sniff_format(name: str, text: str) -> str:
         return "hf-json"
     if text.lstrip("\ufeff \t\r\n")[:1] not in ("[", "{"):
         return "markdown"
-    from .hf_json import looks_like_daily_papers
+    from ..formats.hf_json.daily_papers import looks_like_daily_papers
 
     return "hf-json" if looks_like_daily_papers(text) else "json"
 
 
 def load(name: str, requested: str | None, date: str | None) -> tuple[str, list[DigestDocument]]:
     """One side of the comparison: its format and documents. Raises `BadInput`."""
-    from . import _files
-    from .diagnostics import DigestkitError
+    from ..diagnostics import DigestkitError
+    from . import files as _files
 
     items = _files.expand([name])
     if len(items) != 1:
@@ -55,7 +55,7 @@ def load(name: str, requested: str | None, date: str | None) -> tuple[str, list[
     try:
         text = data.decode("utf-8")
         if requested:
-            from .writers import get_format
+            from ..formats import get_format
 
             fmt = get_format(requested).name
         else:
@@ -69,25 +69,25 @@ def load(name: str, requested: str | None, date: str | None) -> tuple[str, list[
 
 def _read(fmt: str, text: str, name: str, date: str | None) -> list[DigestDocument]:
     if fmt == "hf-json":
-        from .hf_json import read_daily_papers
+        from ..formats.hf_json.daily_papers import read_daily_papers
 
         return [read_daily_papers(text, date=date, path=name)]
     if fmt == "markdown":
-        from .api import parse
+        from ..api import parse
 
         document = parse(text, path=name)
         problem = whole_file_problem(document)
         if problem:
             raise BadInput(problem)
         return [document]
-    from .io_api import loads
+    from ..io_api import loads
 
     loaded = loads(text, fmt)
     return loaded if isinstance(loaded, list) else [loaded]
 
 
 def chosen_fields(value: str | None) -> tuple[FieldName, ...]:
-    from .diff import DEFAULT_FIELDS, FIELDS
+    from ..diff import DEFAULT_FIELDS, FIELDS
 
     if value is None:
         return DEFAULT_FIELDS
@@ -100,7 +100,7 @@ def chosen_fields(value: str | None) -> tuple[FieldName, ...]:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import diff_documents
+    from ..diff import diff_documents
 
     if args.a == "-" and args.b == "-":
         raise UsageError("only one of A and B can be standard input")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._cli_common import (
+from .common import (
     BadInput,
     describe,
     error,
@@ -20,12 +20,13 @@ from ._cli_common import (
 )
 
 if TYPE_CHECKING:
-    from ._files import Input
-    from .models import DigestDocument
+    from ..models import DigestDocument
+    from .files import Input
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    from . import _files, _jobs
+    from . import files as _files
+    from . import jobs as _jobs
 
     failed = changed = unchanged = 0
     items = _files.expand(args.paths)
@@ -80,8 +81,8 @@ class Reformatted(NamedTuple):
 
 def reformat(item: Input, newline: str, bom: str, diff: bool) -> Reformatted:
     """Format one input without writing anything (a worker process's part under `--jobs`)."""
-    from .api import parse_bytes
-    from .diagnostics import DigestError
+    from ..api import parse_bytes
+    from ..diagnostics import DigestError
 
     try:
         if item.error:
@@ -144,8 +145,8 @@ def canonical_text(
     same data, or the papers whose values would change are named with their lines.
     `layout=False` skips the first check, for documents that were not read from Markdown.
     """
-    from .api import parse
-    from .writers.markdown import canonical
+    from ..api import parse
+    from ..formats.markdown import canonical
 
     if layout:
         refuse_unformattable(document, refusal)
@@ -163,7 +164,7 @@ def canonical_text(
 
 def refuse_unformattable(document: DigestDocument, refusal: str = "not reformatted") -> None:
     """Errors, and warnings about text only the layout keeps, would be lost by reformatting."""
-    from .diagnostics import RULES
+    from ..diagnostics import RULES
 
     problem = whole_file_problem(document)
     if problem:

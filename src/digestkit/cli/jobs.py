@@ -7,7 +7,7 @@ the parent stay bounded, as the in-process run's memory does. On Ctrl-C, SIGTERM
 terminating signals the parent stops the workers (which ignore SIGINT and die at once on the
 rest) and unwinds as usual, removing any temporary output.
 
-Like `cli`, imported only by the commands that use it.
+Like `cli.app`, imported only by the commands that use it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
-    from ._files import Input
+    from .files import Input
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,7 +113,7 @@ def _context() -> BaseContext | None:
 def _worker_signals() -> None:
     """Ctrl-C reaches the whole process group: the parent alone handles it. Terminating
     signals get their default action back, so stopping a worker is immediate."""
-    from .cli import TERMINATING
+    from .app import TERMINATING
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in TERMINATING:

@@ -15,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ._cli_common import UsageError, describe
+from .common import UsageError, describe
 
 ANYWHERE = frozenset(
     code for code in (errno.EROFS, errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code

@@ -9,18 +9,18 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ._cli_common import BadInput, UsageError, describe, error, plural, read_bytes
+from .common import BadInput, UsageError, describe, error, plural, read_bytes
 
 if TYPE_CHECKING:
-    from ._files import Input
-    from .diagnostics import Diagnostic
+    from ..diagnostics import Diagnostic
+    from .files import Input
 
 
 def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
     """Codes or code prefixes from repeatable, comma-separated `--select`/`--ignore` values."""
     if not values:
         return None
-    from .diagnostics import RULES
+    from ..diagnostics import RULES
 
     codes = tuple(
         code.strip().upper() for value in values for code in value.split(",") if code.strip()
@@ -32,8 +32,9 @@ def selected_codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from . import _files, _jobs
-    from .report import FORMATS
+    from ..report import FORMATS
+    from . import files as _files
+    from . import jobs as _jobs
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     select, ignore = selected_codes(args.select), selected_codes(args.ignore)
@@ -73,25 +74,25 @@ def check(
 ) -> tuple[list[Diagnostic], str | None]:
     """One input's wanted diagnostics, or why it could not be read. Runs in a worker process
     under `--jobs`; a large Markdown file is read digest by digest (`iterparse`)."""
-    from .diagnostics import DigestError
+    from ..diagnostics import DigestError
 
     try:
         if item.error:
             raise BadInput(item.error)
         if hf_json:
-            from .hf_json import read_daily_papers
+            from ..formats.hf_json.daily_papers import read_daily_papers
 
             data = read_bytes(item)
             diagnostics = read_daily_papers(data, path=item.name).diagnostics
         elif item.path is not None:
-            from .stream import iterparse
+            from ..markdown.stream import iterparse
 
             try:
                 diagnostics = [d for part in iterparse(item.path) for d in part.diagnostics]
             except OSError as exc:
                 raise BadInput(describe(exc)) from None
         else:
-            from .api import parse_bytes
+            from ..api import parse_bytes
 
             diagnostics = parse_bytes(read_bytes(item), path=item.name).diagnostics
     except BadInput as exc:

@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 
 import mistune
 
-from ..active import browser_url
-from ..summary_markup import strikethrough_close
+from ..markdown.active import browser_url
+from ..markdown.summary_markup import strikethrough_close
 
 SITE = "https://huggingface.co/"
 """Relative media and paper URLs (`/avatars/x.svg`) come from Hugging Face pages (FORMAT.md)."""

@@ -52,7 +52,7 @@ def scrub(value: Any) -> Any:
 def refuse_lone_surrogates(text: str) -> None:
     """Raise `DigestError` (DK003) at the first escaped lone surrogate in digestkit JSON text:
     the model would refuse it with a misleading message, or output would fail on it later."""
-    from .diagnostics import invalid_json
+    from ..diagnostics import invalid_json
 
     offset = next(lone_surrogates(text), None)
     if offset is not None:

@@ -7,8 +7,8 @@ section per digest. Each paper is one `<article class="paper">` with a stable id
 (`paper-<arXiv id>`).
 
 A site (`digestkit convert DIR --to html --split OUT/`) is one page per input plus `index.html`:
-`_convert.split` calls `index_entries` for every page it writes and `write_index` at the end, so it
-keeps only a few lines per day, never the documents.
+`cli.convert.split` calls `index_entries` for every page it writes and `write_index` at the end, so
+it keeps only a few lines per day, never the documents.
 """
 
 from __future__ import annotations
@@ -418,7 +418,7 @@ def write_index(entries: Iterable[IndexEntry], out: TextIO, feed_href: str | Non
 
 
 def site_feed() -> Feed:
-    """The Atom feed of a `--split` site: `_convert.split` adds each page's documents to it and
+    """The Atom feed of a `--split` site: `cli.convert.split` adds each page's documents to it and
     writes it as `FEED_NAME` beside the index, which it links as the site."""
     from .atom import Feed
 

@@ -14,10 +14,10 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from .._json_text import refuse_lone_surrogates
 from ..diagnostics import DigestError, FormatError, invalid_json
-from ..markdown_text import SURROGATE
+from ..markdown.escaping import SURROGATE
 from ..models import DigestDocument
+from ._json_text import refuse_lone_surrogates
 
 _DOCUMENTS = TypeAdapter(list[DigestDocument])
 

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from .._json_text import refuse_lone_surrogates
 from ..diagnostics import FormatError, invalid_json
 from ..models import DailyDigest, DigestDocument, Paper
+from ._json_text import refuse_lone_surrogates
 
 _DATE = TypeAdapter(dt.date | None)
 

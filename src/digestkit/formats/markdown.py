@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from typing import Literal, TextIO
 
-from ..active import script_scheme
 from ..api import parse
 from ..diagnostics import FormatError
-from ..layout import FIELD_ROLES, ROLE_INDEX, Role, freeze
-from ..markdown_text import destination, escape
+from ..markdown.active import script_scheme
+from ..markdown.escaping import destination, escape
+from ..markdown.layout import FIELD_ROLES, ROLE_INDEX, Role, freeze
 from ..models import DailyDigest, DigestDocument, Paper
 
 Mode = Literal["faithful", "canonical"]

@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..diagnostics import Diagnostic
+from ..models import DigestDocument, Paper, parsed_paper, share_fields_set
 from . import fields, made, shaped
 from .active import find_active
-from .diagnostics import Diagnostic
+from .escaping import without_surrogates
 from .layout import DigestLayout, DocumentLayout, PaperLayout, Spans, freeze
-from .markdown_text import without_surrogates
-from .models import DigestDocument, Paper, parsed_paper, share_fields_set
 from .paper_block import PaperBlock
 from .scan import classify
 from .source import Source

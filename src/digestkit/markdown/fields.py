@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .markdown_text import balanced_parentheses, decode_escapes, read_destination, unescape
+from .escaping import balanced_parentheses, decode_escapes, read_destination, unescape
 
 if TYPE_CHECKING:
     from lxml import html as lxml_html
@@ -45,7 +45,7 @@ def paper_heading(
     destination may be `<...>`, hold balanced parentheses and escapes, and be followed by a link
     title; `[Title][ref]`, `[Title][]` and `[Title]` resolve through `definitions` (called only
     then). `url` is the destination a browser follows (escapes and entities undone); the title
-    stays raw Markdown, only the writer's escapes undone (`markdown_text`). Headings with plain
+    stays raw Markdown, only the writer's escapes undone (`markdown.escaping`). Headings with plain
     text and URLs (all but a few) take a fast path of string methods."""
     body = _atx_content(line)
     if len(body) < 2 or body[0] != "[":
@@ -322,7 +322,7 @@ def html_media(html: str) -> HtmlMedia | None:
 
     lxml is imported here, on first use: most digests hold no HTML, and the CLI starts faster.
     The generator's own embed (every HTML block of the corpus but one) is read by a regex,
-    a tenth of lxml's time, with lxml's answer (`tests/test_fields.py` compares them).
+    a tenth of lxml's time, with lxml's answer (`tests/markdown/test_fields.py` compares them).
     """
     own = GENERATOR_VIDEO.fullmatch(html)
     if own is not None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .source import Source
 
 if TYPE_CHECKING:
-    from .models import Paper
+    from ..models import Paper
 
 Role = Literal["heading", "media", "vote", "authors", "summary", "gap"]
 FIELD_ROLES: tuple[Role, ...] = ("heading", "media", "vote", "authors", "summary")

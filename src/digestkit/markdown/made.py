@@ -5,7 +5,8 @@ finds one). `make` builds such a paper, its media, summary items and layout dire
 matches and the lines, with no intermediate dict, `PaperBlock` or per-field call: the values
 are valid by construction (the reasons are given where each is read), so no check is left to
 make. `run` walks a run of them and checks their links. Anything else is read by a
-`PaperBlock` as before (`tests/test_fast_paths.py` compares made, block-read and line by line).
+`PaperBlock` as before (`tests/markdown/test_fast_paths.py` compares made, block-read and line by
+line).
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from . import fields, shaped
-from .diagnostics import Diagnostic
-from .layout import PaperLayout, Spans
-from .models import (
+from ..diagnostics import Diagnostic
+from ..models import (
     _NEW,
     _SET_DICT,
     _SET_EXTRA,
@@ -28,6 +27,8 @@ from .models import (
     SummaryItem,
     arxiv_id_from_url,
 )
+from . import fields, shaped
+from .layout import PaperLayout, Spans
 from .paper_block import PLAIN_BULLET
 
 if TYPE_CHECKING:

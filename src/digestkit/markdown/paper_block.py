@@ -13,12 +13,12 @@ import re
 import unicodedata
 from typing import Any
 
+from ..diagnostics import Diagnostic
+from ..models import SummaryItem, parsed_items
 from . import fields, shaped, summary_markup
 from .active import script_scheme
-from .diagnostics import Diagnostic
 from .labels import CANONICAL_LABEL, split_label
 from .layout import Role, Spans
-from .models import SummaryItem, parsed_items
 from .shaped import STOP_KINDS
 
 META_KINDS = frozenset({"image", "watch", "emptylink", "html", "htmlblock", "vote", "authors"})

@@ -53,7 +53,7 @@ from reading long lines to their end (a summary bullet runs to 1,300 characters)
 # Every alternative starts with a literal or a character class, so the regex engine skips one on
 # a single character test (its branch shortcut), and a bullet line is not tried as a thematic
 # break's repeated group first. Each rule ends with an empty group: `lastindex` names the kind.
-# `tests/test_fast_paths.py` checks this reads every line as `LINE_RULES` does.
+# `tests/markdown/test_fast_paths.py` checks this reads every line as `LINE_RULES` does.
 _SPACE_LEAD = r"(?:#{1,6}(?:[ \t]|$)|[<>]|```|~~~|Vote:|Authors:|!\[|\[Watch Video\])"
 _DEEP_LEAD = r"[ \t]*(?:###(?:[ \t]|$)|##[ \t]+Daily Papers\b)"
 _BY_FIRST: Final[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = (

@@ -4,7 +4,7 @@
 between, up to the next heading. `one_step` finds such a block with one regex over a string of
 one character per line kind and one over its first lines joined; `made.make` then makes its
 paper and layout directly, without a `PaperBlock`, when nothing in it needs a reader of its own
-(`tests/test_fast_paths.py` compares both ways with the line-by-line reader).
+(`tests/markdown/test_fast_paths.py` compares both ways with the line-by-line reader).
 """
 
 from __future__ import annotations

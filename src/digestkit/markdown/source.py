@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, DigestError
+from ..diagnostics import Diagnostic, DigestError
 
 
 @dataclass(frozen=True, slots=True)

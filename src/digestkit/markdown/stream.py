@@ -28,11 +28,11 @@ from dataclasses import replace
 from functools import partial
 from typing import BinaryIO
 
+from ..api import parse_bytes
+from ..diagnostics import Diagnostic
+from ..models import DigestDocument
 from .active import find_active
-from .api import parse_bytes
 from .build import build
-from .diagnostics import Diagnostic
-from .models import DigestDocument
 from .scan import classify
 from .source import from_bytes
 

@@ -179,6 +179,6 @@ def hidden_tag(text: str) -> str | None:
 
 def _in_code_span(text: str, at: int) -> bool:
     """Whether `text[at]` is inside a code span: an odd number of backticks before it on its
-    line (the rule `active.py` uses; exact for the corpus)."""
+    line (the rule `markdown/active.py` uses; exact for the corpus)."""
     line_start = text.rfind("\n", 0, at) + 1
     return text.count("`", line_start, at) % 2 == 1

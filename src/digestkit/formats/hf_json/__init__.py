@@ -1,8 +1,8 @@
 """hf-json: the Hugging Face Daily Papers API shape, one array of entries for all documents.
 
-The mapping lives in `digestkit.hf_json`; this module adapts it to the writer registry.
-Entries are written one at a time, so a folder converts with memory bounded by one document.
-Each entry is encoded by orjson: its 2-space indent gives exactly `json.dumps(entry,
+The mapping lives in `digestkit.formats.hf_json.daily_papers`; this module adapts it to the writer
+registry. Entries are written one at a time, so a folder converts with memory bounded by one
+document. Each entry is encoded by orjson: its 2-space indent gives exactly `json.dumps(entry,
 ensure_ascii=False, indent=2)`, which cannot use the json module's C encoder (14x slower).
 """
 
@@ -14,9 +14,9 @@ from typing import Any, TextIO
 
 import orjson
 
-from ..diagnostics import FormatError
-from ..hf_json import read_daily_papers, to_daily_papers
-from ..models import DigestDocument
+from ...diagnostics import FormatError
+from ...models import DigestDocument
+from .daily_papers import read_daily_papers, to_daily_papers
 
 
 def write(documents: Iterable[DigestDocument], out: TextIO, **unknown: object) -> None:

@@ -19,13 +19,13 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._hf_entries import Entry, EntryStream, Where
-from ._json_text import LONE_SURROGATE, scrub
-from .active import find_active, script_scheme
-from .diagnostics import Diagnostic
-from .fields import VIDEO_EXTENSIONS
-from .markdown_text import escape_block, unescape_block
-from .models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
+from ...diagnostics import Diagnostic
+from ...markdown.active import find_active, script_scheme
+from ...markdown.escaping import escape_block, unescape_block
+from ...markdown.fields import VIDEO_EXTENSIONS
+from ...models import DailyDigest, DigestDocument, Media, Paper, SummaryItem, arxiv_id_from_url
+from .._json_text import LONE_SURROGATE, scrub
+from .entries import Entry, EntryStream, Where
 
 ABS_URL = "https://arxiv.org/abs/{}"
 """The paper URL the generator wrote for `paper.id`."""
@@ -647,7 +647,7 @@ def _abstract(summary: Iterable[SummaryItem]) -> str | None:
 # (no backslash, no `&`) and nothing `escape_block` may escape (what it backslashes, `_`, a
 # block opener at a line start). A test checks the shortcut against the round trip.
 _ESCAPED_BY_BLOCK = re.compile(r"[`*\[\]<~|$\\&_]")
-# The line-start part of `markdown_text._BLOCK_ESCAPES`: a block opener after any digits.
+# The line-start part of `markdown.escaping._BLOCK_ESCAPES`: a block opener after any digits.
 _LINE_START = re.compile(r"^(?:[#>+=\-]|[0-9]{1,9}[.)])", re.MULTILINE)
 # The same at the text's start, and after a line feed: a search led by a literal character,
 # which `re` skips to, instead of a `^` tried at every position.

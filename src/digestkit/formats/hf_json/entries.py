@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ._json_text import lone_surrogates
-from .diagnostics import Diagnostic, DigestError
+from ...diagnostics import Diagnostic, DigestError
+from .._json_text import lone_surrogates
 
 CHUNK = 1 << 20  # bytes decoded at a time
 Where = tuple[int, int]

@@ -1,0 +1,1 @@
+"""Tests of the command line (`digestkit.cli`), mostly as a subprocess."""

@@ -1,0 +1,1 @@
+"""Tests of the formats: each writer and reader (`digestkit.formats`)."""

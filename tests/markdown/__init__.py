@@ -1,0 +1,1 @@
+"""Tests of the digest-Markdown reader (`digestkit.markdown`)."""
