@@ -65,6 +65,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, help="repetitions per timing (default 5, quick 3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object, no tables")
     parser.add_argument("--check", action="store_true", help="exit 1 if any target fails")
+    parser.add_argument(
+        "--json-file",
+        type=Path,
+        help="also write the JSON object to this file (tables still print)",
+    )
     return parser.parse_args(argv)
 
 
@@ -110,8 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "failed": len(failed),
         "not_measured": sum(c.verdict == "n/a" for c in report.checks),
     }
+    figures = json.dumps(report.figures, indent=2)
+    if args.json_file:
+        args.json_file.write_text(figures + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps(report.figures, indent=2))
+        print(figures)
     else:
         rows = [
             [c.section, *row]

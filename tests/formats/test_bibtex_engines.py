@@ -28,6 +28,7 @@ import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper
 from digestkit.formats._bibtex_ascii import ACCENTS
 
+from ..strategies import LONG
 from .test_bibtex import (
     CIRCUMFLEX,
     DECODER,
@@ -262,7 +263,7 @@ def hostile_papers() -> list[Paper]:
 
 
 def corpus_papers(corpus: Corpus) -> list[Paper]:
-    return [p for document in corpus.values() for d in document.digests for p in d.papers]
+    return [p for _, p in corpus_items(corpus)]
 
 
 def check_bibtex(
@@ -328,17 +329,70 @@ def test_corpus_with_bibtex_and_pdflatex(tmp_path: Path, corpus_documents: Corpu
     check_bibtex(papers, tmp_path / "bibtex", ascii=True, style="unsrt")
 
 
-def biber_sample(corpus: Corpus) -> list[Paper]:
-    """Every corpus paper with a non-ASCII letter or math, and every 25th other one. All 5,488
-    overflow pdflatex's main memory under biblatex ("TeX capacity exceeded") and take biber
-    minutes; the bibtex, pandoc and citation-js tests read the whole corpus."""
-    sample = [
-        p
-        for index, p in enumerate(corpus_papers(corpus))
-        if index % 25 == 0 or "$" in p.title or not (p.title + "".join(p.authors)).isascii()
+def corpus_items(corpus: Corpus) -> list[tuple[Path, Paper]]:
+    return [
+        (path, p) for path, document in corpus.items() for d in document.digests for p in d.papers
     ]
-    assert 500 < len(sample) < 1500
-    return sample
+
+
+def _plain(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == " ")
+
+
+def features(path: Path, paper: Paper) -> set[tuple[str, str]]:
+    """What of a corpus paper can change what biber and LaTeX make of its entry: the month
+    folder it comes from (the era), each character of its title and of its names other than
+    ASCII letters, digits and spaces (TeX's specials, punctuation, every non-ASCII letter), each
+    math segment, an odd `$`, each lower-case name particle (`van`, `de`), the name's length in
+    words (1 to 5 or more), a single initial (`A.`) or paired initials (`T.A.`), and the
+    number of authors (0, 1, 2-5, 6-20, more)."""
+    found = {("era", "/".join(path.parts[-3:-1]))}
+    found |= {("title char", c) for c in paper.title if not _plain(c)}
+    found |= {("name char", c) for name in paper.authors for c in name if not _plain(c)}
+    found |= {("math", segment) for segment in re.findall(r"\$[^$]*\$", paper.title)}
+    if paper.title.count("$") % 2:
+        found.add(("odd $", ""))
+    for name in paper.authors:
+        words = name.split()
+        found.add(("name words", str(min(len(words), 5))))
+        found |= {("particle", word) for word in words[:-1] if word[:1].islower()}
+        if re.search(r"\b\w\.\w\.", name):
+            found.add(("initials", ""))
+        elif re.search(r"\b\w\.", name):
+            found.add(("initial", ""))
+    count = len(paper.authors)
+    bucket = "0" if count == 0 else "1" if count == 1 else "2-5" if count <= 5 else "6-20"
+    found.add(("authors", bucket if count <= 20 else "more"))
+    return found
+
+
+def biber_sample(corpus: Corpus) -> list[Paper]:
+    """Few corpus papers that together have every feature (above) found in the whole corpus,
+    chosen greedily (most features not yet covered, earliest first). Each entry costs biber
+    and LaTeX time and the checks are per entry, so about 80 entries keep every character,
+    math segment, name shape and era of 5,488. The long profile (docs/contributing.md) checks
+    the wide sample instead: every paper with a non-ASCII letter or math and every 25th other
+    one. All 5,488 overflow pdflatex's main memory under biblatex ("TeX capacity exceeded")
+    and take biber minutes; the bibtex, pandoc and citation-js tests read the whole corpus."""
+    items = corpus_items(corpus)
+    if LONG:
+        wide = [
+            p
+            for index, (_, p) in enumerate(items)
+            if index % 25 == 0 or "$" in p.title or not (p.title + "".join(p.authors)).isascii()
+        ]
+        assert 500 < len(wide) < 1500
+        return wide
+    found = [features(path, paper) for path, paper in items]
+    left = set().union(*found)
+    assert len(left) > 150  # the corpus's variety, which the sample must keep
+    chosen: list[int] = []
+    while left:
+        best = max(range(len(items)), key=lambda i: (len(found[i] & left), -i))
+        chosen.append(best)
+        left -= found[best]
+    assert len(chosen) < 120
+    return [items[i][1] for i in sorted(chosen)]
 
 
 # biber decodes TeX to Unicode itself: with `--ascii` and pdflatex, and in UTF-8 with lualatex

@@ -314,9 +314,11 @@ def soffice() -> str:
 
 def libreoffice_ids(source: Path, options: str, folder: Path) -> list[str]:
     """The `arxiv_id` column as LibreOffice Calc imports `source` with these CSV filter options
-    and saves it back as CSV (cells as shown)."""
+    and saves it back as CSV (cells as shown). The user profile is the parent folder's, shared
+    by the runs of one test: the import settings are the command's, and a fresh profile costs
+    seconds to set up."""
     out = folder / "out"
-    profile = (folder / "profile").as_uri()
+    profile = (folder.parent / "profile").as_uri()
     command = [soffice(), f"-env:UserInstallation={profile}", "--headless"]
     command += ["--infilter=Text - txt - csv (StarCalc):" + options]
     command += ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out)]
