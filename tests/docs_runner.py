@@ -189,7 +189,68 @@ def environment(folder: Path) -> dict[str, str]:
     return env
 
 
+# A command of these characters alone is one `digestkit` run with literal arguments: no pipe,
+# redirection, variable, glob or list of commands that needs bash.
+_PLAIN_COMMAND = re.compile(r"digestkit( [-\w./,=:+@]+)*")
+
+
+def in_process(command: str, cwd: Path) -> list[str] | None:
+    """The arguments of a command that can run in process (`digestkit.cli.main`), else None.
+
+    Each page shows dozens of one-line `digestkit` runs whose output is the point, not the
+    process: in process each costs milliseconds instead of an interpreter's start-up and
+    imports. Anything a shell does (pipes, redirections, `$?`) still runs in bash, and so does
+    a run that may start worker processes (`--jobs`, a folder argument) or read standard input.
+    """
+    if _PLAIN_COMMAND.fullmatch(command) is None:
+        return None
+    args = command.split()[1:]
+    if any(a in {"-", "-j"} or a.startswith("--jobs") or (cwd / a).is_dir() for a in args):
+        return None
+    return args
+
+
+def run_in_process(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """`digestkit ARGS` by `digestkit.cli.main`, with the subprocess's working directory,
+    environment and standard streams (output and errors in one stream, in write order); every
+    process-wide setting it touches is put back after."""
+    import io
+    import time
+    import warnings
+
+    from digestkit.cli import main
+
+    captured = io.BytesIO()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_env, saved_warning = dict(os.environ), warnings.showwarning
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(captured, encoding="utf-8", newline="", write_through=True)
+    sys.stderr = io.TextIOWrapper(captured, encoding="utf-8", write_through=True)
+    try:
+        with _working_directory(cwd):
+            with contextlib.suppress(SystemExit):
+                main(args)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return captured.getvalue().decode("utf-8", errors="replace")
+    finally:
+        for wrapper in (sys.stdout, sys.stderr):
+            with contextlib.suppress(ValueError):
+                wrapper.detach()
+        sys.stdin, sys.stdout, sys.stderr = streams
+        warnings.showwarning = saved_warning
+        os.environ.clear()
+        os.environ.update(saved_env)
+        time.tzset()
+
+
 def run_command(command: Command, cwd: Path, env: dict[str, str]) -> str:
+    args = in_process(command.command, cwd)
+    if args is not None:
+        return run_in_process(args, cwd, env)
     result = subprocess.run(
         ["bash", "-c", command.command],
         cwd=cwd,

@@ -3,12 +3,23 @@ block must fail, and the page's conventions (`...`, no-test, order, workspace) m
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from .docs_runner import console_commands, lines_match, read_blocks, run_page
+from .docs_runner import (
+    bin_folder,
+    console_commands,
+    environment,
+    in_process,
+    lines_match,
+    prepare_workspace,
+    read_blocks,
+    run_in_process,
+    run_page,
+)
 
 FENCE = "```"
 
@@ -115,3 +126,49 @@ def test_line_ends_trailing_space_and_final_blank_lines_do_not_matter(
 ) -> None:
     command = f"printf 'a{ending.encode('unicode_escape').decode()}'"
     assert run(tmp_path, f"'''console\n$ {command}\na\n'''\n") == []
+
+
+# Commands of the pages' kind: output, errors to stderr, a usage error, a warning, `--help`.
+IN_PROCESS_COMMANDS = [
+    "digestkit validate example.md",
+    "digestkit convert example.md --to csv",
+    "digestkit convert example.md --to hf-json",
+    "digestkit validate missing.md",
+    "digestkit convert example.md --to nothing",
+    "digestkit validate bad.md --format json",
+    "digestkit fmt --help",
+]
+
+
+@pytest.mark.parametrize("command", IN_PROCESS_COMMANDS)
+def test_a_command_run_in_process_prints_what_the_process_prints(
+    command: str, tmp_path: Path
+) -> None:
+    """The pages' plain `digestkit` lines run in process (a shortcut for the suite's time);
+    what they print must be what the installed command prints, byte for byte."""
+    prepare_workspace(tmp_path)
+    (tmp_path / "bad.md").write_text("## Daily Papers (2025-01-06)\n\n### [T](x)\n\x08\n")
+    env = environment(bin_folder())
+    args = in_process(command, tmp_path)
+    assert args is not None
+    process = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
+    assert run_in_process(args, tmp_path, env) == process.stdout.decode()
+    assert process.stdout  # each prints something
+
+
+@pytest.mark.parametrize(
+    "command", ["digestkit example | head -3", "digestkit validate $F", "digestkit convert in"]
+)
+def test_shell_syntax_workers_and_stdin_run_in_bash(command: str, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    assert in_process(command, tmp_path) is None
+    assert in_process("digestkit convert - --to csv", tmp_path) is None
+    assert in_process("digestkit convert a.md -j 2", tmp_path) is None
