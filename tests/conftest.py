@@ -50,3 +50,10 @@ def default_signal_dispositions() -> None:
 
     for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"):
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `heavy` tests first, the rest in their order: pytest-xdist's work stealing then
+    ends the run on short tests, instead of one worker finishing a long one while the other
+    idles."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)

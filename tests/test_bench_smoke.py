@@ -18,7 +18,7 @@ import pytest
 
 from .conftest import CORPUS, ROOT
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.heavy]
 
 BENCH = ROOT / "bench" / "bench.py"
 SECTIONS = (

@@ -246,6 +246,7 @@ def test_site_feed_keeps_the_newest_days() -> None:
 
 
 # -- the corpus --------------------------------------------------------------------------------
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_feedparser_reads_every_corpus_paper_as_written(corpus_documents: Corpus) -> None:
     text = digestkit.dumps(corpus_documents.values(), "atom")

@@ -226,6 +226,7 @@ def test_corpus_titles_and_authors_decode_back(
     check_decodes_back(corpus_entries, corpus_documents, ascii=False)
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_ascii_output_parses_and_decodes_back(corpus_documents: Corpus) -> None:
     text = digestkit.dumps(corpus_documents.values(), "bibtex", ascii=True)

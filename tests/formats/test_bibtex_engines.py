@@ -335,6 +335,7 @@ def test_utf8_greek_stops_pdflatex_and_ascii_does_not(tmp_path: Path) -> None:
     check_bibtex(papers, tmp_path / "ascii", ascii=True)
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_corpus_with_bibtex_and_pdflatex(tmp_path: Path, corpus_documents: Corpus) -> None:
     tools("pdflatex", "bibtex")
@@ -417,6 +418,7 @@ def biber_sample(corpus: Corpus) -> list[Paper]:
 # together: a run costs seconds before it reads its first entry, and the checks are per entry.
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_hostile_and_corpus_entries_with_biber_and_pdflatex(
     tmp_path: Path, corpus_documents: Corpus
@@ -460,6 +462,7 @@ def test_every_accented_letter_with_bibtex_and_pdflatex(tmp_path: Path) -> None:
     check_bibtex(letter_papers(letters), tmp_path / "letters", ascii=True)
 
 
+@pytest.mark.heavy
 def test_hostile_corpus_and_single_accent_entries_with_biber_and_lualatex(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -543,6 +546,7 @@ def test_hostile_entries_with_pandoc_citeproc(tmp_path: Path, ascii: bool, suffi
     check_pandoc(letter_papers(accented_letters()), tmp_path / "l", ascii=ascii, suffix=suffix)
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_corpus_with_pandoc_citeproc(tmp_path: Path, corpus_documents: Corpus) -> None:
     tools("pandoc")

@@ -221,6 +221,7 @@ def corpus_csl(corpus_documents: Corpus) -> str:
     return digestkit.dumps(corpus_documents.values(), "csl-json")
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_corpus_validates_and_pandoc_reads_every_paper_back(
     corpus_csl: str, corpus_documents: Corpus, tmp_path: Path

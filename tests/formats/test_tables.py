@@ -327,6 +327,7 @@ def libreoffice_ids(source: Path, options: str, folder: Path) -> list[str]:
     return [row["arxiv_id"] for row in csv.DictReader(io.StringIO(saved, newline=""))]
 
 
+@pytest.mark.heavy
 @pytest.mark.corpus
 def test_libreoffice_keeps_ids_with_the_documented_import_settings(
     corpus_documents: Corpus, tmp_path: Path
