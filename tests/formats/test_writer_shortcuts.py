@@ -196,7 +196,9 @@ def test_printable_papers_give_html_without_form_feeds_or_surrogates(
 
     items = [SummaryItem(text=text) for text in texts]
     paper = paper.model_copy(update={"summary": [*paper.summary, *items]})
-    markup = paper_html(paper, "p", media=False, markdown=summary_markdown())
+    markup = paper_html(
+        paper, "p", media=False, markdown=summary_markdown(), arxiv_id=paper.arxiv_id
+    )
     if _printable([paper]):
         assert _NOT_XML.search(markup) is None
 
@@ -282,7 +284,9 @@ def test_html_authors_separator_agrees_with_a_comma_in_any_name(names: list[str]
     paper = Paper(title="T", url="https://x.org/", authors=[n.strip() or "A" for n in names])
     separator = "; " if any("," in name for name in paper.authors) else ", "
     expected = separator.join(paper.authors)
-    markup = paper_html(paper, "p", media=False, markdown=lambda text: text)
+    markup = paper_html(
+        paper, "p", media=False, markdown=lambda text: text, arxiv_id=paper.arxiv_id
+    )
     if paper.authors:
         assert f'<p class="authors">{_escape(expected)}</p>' in markup
 

@@ -170,7 +170,7 @@ class _Renderer:
             (
                 paper,
                 self._key(ids, paper, arxiv_id),
-                elements.paper(paper, position, arxiv_id),
+                elements.paper(position, arxiv_id),
                 arxiv_id,
             )
             for position, paper in enumerate(digest.papers, 1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from types import EllipsisType
 from typing import TextIO, get_args
 from urllib.parse import quote
 
@@ -24,14 +23,10 @@ _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", "^": "%5E"})
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986 reserved and unreserved punctuation
 
 
-def year(
-    paper: Paper, date: dt.date | None, arxiv_id: str | EllipsisType | None = ...
-) -> str | None:
+def year(arxiv_id: str | None, date: dt.date | None) -> str | None:
     """The year of the arXiv id (`2401.01234` -> 2024, `hep-th/9901001` -> 1999), else the
     digest's year. arXiv itself prints the latest version's year, which a digest cannot know.
-    `arxiv_id`: the paper's, when the caller has it already (it is derived on each read)."""
-    if arxiv_id is ...:
-        arxiv_id = paper.arxiv_id
+    The caller passes the paper's arXiv id, which `Paper.arxiv_id` derives on each read."""
     if arxiv_id is not None:
         yy = int(arxiv_id.rpartition("/")[2][:2])
         return f"{1900 + yy if yy >= 91 else 2000 + yy}"
@@ -65,7 +60,7 @@ def keyed_papers(
         for digest in document.digests:
             for paper in digest.papers:
                 arxiv_id = paper.arxiv_id
-                when = year(paper, digest.date, arxiv_id)
+                when = year(arxiv_id, digest.date)
                 key = keys.claim(key_family(paper.authors) + (when or "") + key_word(paper.title))
                 yield paper, key, digest.date, when, arxiv_id
 

@@ -15,7 +15,6 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable
-from types import EllipsisType
 from typing import Any, TextIO
 
 from ..diagnostics import FormatError
@@ -35,13 +34,8 @@ def arxiv_month(arxiv_id: str) -> tuple[int, int]:
     return (1900 + yy if yy >= 91 else 2000 + yy), month
 
 
-def date_parts(
-    paper: Paper, date: dt.date | None, arxiv_id: str | EllipsisType | None = ...
-) -> list[int] | None:
-    """`issued`: `[year, month]` from the arXiv id, else the digest's `[year, month, day]`.
-    `arxiv_id`: the paper's, when the caller has it already."""
-    if arxiv_id is ...:
-        arxiv_id = paper.arxiv_id
+def date_parts(arxiv_id: str | None, date: dt.date | None) -> list[int] | None:
+    """`issued`: `[year, month]` from the arXiv id, else the digest's `[year, month, day]`."""
     if arxiv_id is not None:
         return list(arxiv_month(arxiv_id))
     return [date.year, date.month, date.day] if date is not None else None
@@ -66,13 +60,11 @@ def item(
     key: str,
     date: dt.date | None,
     abstract: bool,
-    authors: dict[str, dict[str, str]] | None = None,
-    arxiv_id: str | EllipsisType | None = ...,
+    authors: dict[str, dict[str, str]] | None,
+    arxiv_id: str | None,
 ) -> dict[str, Any]:
     """One CSL item, fields in the order Zotero writes them. `authors`: the names already
-    written (`_Authors`); `arxiv_id`: the paper's, when the caller has it already."""
-    if arxiv_id is ...:
-        arxiv_id = paper.arxiv_id
+    written (`_Authors`); `arxiv_id`: the paper's, from `keyed_papers`."""
     fields: dict[str, Any] = {"id": key, "type": "article", "title": paper.title}
     if paper.authors:
         names = _Authors() if authors is None else authors
@@ -83,7 +75,7 @@ def item(
         fields["publisher"] = "arXiv"
         fields["number"] = f"arXiv:{arxiv_id}"
     fields["URL"] = paper.url
-    issued = date_parts(paper, date, arxiv_id)
+    issued = date_parts(arxiv_id, date)
     if issued is not None:
         fields["issued"] = {"date-parts": [issued]}
     if date is not None:

@@ -19,7 +19,6 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from types import EllipsisType
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 from urllib.parse import quote
 
@@ -109,10 +108,9 @@ class Ids:
     def digest(self, digest: DailyDigest) -> str:
         return self.make(f"day-{digest.date.isoformat()}" if digest.date else "day-undated")
 
-    def paper(self, paper: Paper, position: int, arxiv_id: str | EllipsisType | None = ...) -> str:
-        """`arxiv_id`: the paper's, when the caller has it already (it is derived on each read)."""
-        if arxiv_id is ...:
-            arxiv_id = paper.arxiv_id
+    def paper(self, position: int, arxiv_id: str | None) -> str:
+        """The paper's element id, from its arXiv id (which `Paper.arxiv_id` derives on each
+        read: callers pass the one they have), else its position."""
         key = arxiv_id.replace("/", "-") if arxiv_id else f"{position}"
         return self.make(f"paper-{key}")
 
@@ -251,13 +249,11 @@ def paper_html(
     *,
     media: bool,
     markdown: Callable[[str], str],
+    arxiv_id: str | None,
     lang: str = DEFAULT,
-    arxiv_id: str | EllipsisType | None = ...,
 ) -> str:
     """One `<article>`; `lang` is the page's language, which parts in another one override.
-    `arxiv_id`: the paper's, when the caller has it already."""
-    if arxiv_id is ...:
-        arxiv_id = paper.arxiv_id
+    `arxiv_id`: the paper's, which `Paper.arxiv_id` derives on each read."""
     # A name with a comma in it ("Chen, Wei") would blur into its neighbours in a comma list.
     names = paper.authors
     authors = ", ".join(names)
@@ -338,7 +334,7 @@ def write(
         )
         for position, paper in enumerate(digest.papers, 1):
             arxiv_id = paper.arxiv_id
-            element_id = ids.paper(paper, position, arxiv_id)
+            element_id = ids.paper(position, arxiv_id)
             out.write(
                 paper_html(
                     paper, element_id, media=media, markdown=markdown, lang=page, arxiv_id=arxiv_id
@@ -377,7 +373,8 @@ def index_entries(documents: Iterable[DigestDocument], page: str) -> list[IndexE
     entries = []
     for digest, section_id in _walk(documents, ids):
         papers = [
-            (paper, ids.paper(paper, position)) for position, paper in enumerate(digest.papers, 1)
+            (paper, ids.paper(position, paper.arxiv_id))
+            for position, paper in enumerate(digest.papers, 1)
         ]
         ranked = sorted(papers, key=_by_votes)[:TOP_PAPERS]
         top = tuple(TopPaper(paper.title, paper.votes, element_id) for paper, element_id in ranked)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from types import EllipsisType
 from typing import TextIO
 
 from ..diagnostics import FormatError
@@ -64,7 +63,7 @@ def _day(date: dt.date) -> str:
     return f"{date:%Y/%m/%d}/"
 
 
-def _dates(paper: Paper, date: dt.date | None, arxiv_id: str | None) -> list[tuple[str, str]]:
+def _dates(date: dt.date | None, arxiv_id: str | None) -> list[tuple[str, str]]:
     fields = []
     if arxiv_id is not None:
         year_, month = arxiv_month(arxiv_id)
@@ -80,17 +79,15 @@ def record(
     paper: Paper,
     key: str,
     date: dt.date | None,
-    authors: dict[str, str] | None = None,
-    arxiv_id: str | EllipsisType | None = ...,
+    authors: dict[str, str] | None,
+    arxiv_id: str | None,
 ) -> str:
     """One record, `TY` first and `ER` last, every line ending CRLF. `authors`: the names
-    already written (`_Authors`); `arxiv_id`: the paper's, when the caller has it already."""
-    if arxiv_id is ...:
-        arxiv_id = paper.arxiv_id
+    already written (`_Authors`); `arxiv_id`: the paper's, from `keyed_papers`."""
     names = _Authors() if authors is None else authors
     fields = [("TY", "GEN"), ("ID", key), ("TI", paper.title)]
     fields += [("AU", names[name]) for name in paper.authors]
-    fields += _dates(paper, date, arxiv_id)
+    fields += _dates(date, arxiv_id)
     fields.append(("UR", paper.url))
     if arxiv_id is not None:
         fields += [("DB", "arXiv"), ("AN", f"arXiv:{arxiv_id}")]
