@@ -25,6 +25,7 @@ from ..models import (
     Media,
     Paper,
     SummaryItem,
+    _built,
     arxiv_id_from_url,
 )
 from . import fields, shaped
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
 
 _BULLET = PLAIN_BULLET.match
 _JOIN = "\n".join
-_PAPER_SET = _SHARED_FIELDS_SET[Paper]
-_MEDIA_SET = _SHARED_FIELDS_SET[Media]
 _ITEM_SET = _SHARED_FIELDS_SET[SummaryItem]
 
 
@@ -88,6 +87,8 @@ def make(
         end, label = bullet.end(), bullet[2]
         if label is None and bullet_line[end : end + 1] in ("*", "_"):
             return None  # a possible `**Label**:` lead-in
+        # `models._built`, inlined for the 21,000 items of a corpus parse: collecting them for
+        # `models.parsed_items` cost 34M more instructions (1.6% of a cold corpus parse)
         item = _NEW(SummaryItem)
         _SET_DICT(item, {"label": label, "text": bullet_line[end:]})
         _SET_FIELDS(item, _ITEM_SET)
@@ -95,15 +96,10 @@ def make(
         _SET_PRIVATE(item, None)
         summary.append(item)
     title, url, image_url, votes = match.group(1, 2, 3, 4)
-    media = _NEW(Media)
-    _SET_DICT(media, {"kind": "image", "url": image_url})
-    _SET_FIELDS(media, _MEDIA_SET)
-    _SET_EXTRA(media, None)
-    _SET_PRIVATE(media, None)
+    media = _built(Media, {"kind": "image", "url": image_url})
     number = int(votes)  # 1-18 ASCII digits: what `fields.vote` reads
-    paper = _NEW(Paper)
-    _SET_DICT(
-        paper,
+    paper = _built(
+        Paper,
         {
             "title": title,
             "url": url,
@@ -115,8 +111,6 @@ def make(
             "ai_keywords": None,
         },
     )
-    _SET_FIELDS(paper, _PAPER_SET)
-    _SET_EXTRA(paper, None)
     start, image, vote = shape.pos - 1, shape.end(1), shape.end(2)
     spans = shaped.spans(
         (
