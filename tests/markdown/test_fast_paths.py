@@ -312,11 +312,21 @@ def _by_the_table(line: str) -> str:
     return match.lastgroup or "text" if match else "text"
 
 
+_RULE_WORDS = sorted(
+    {
+        word
+        for _, pattern in scan.LINE_RULES
+        for word in re.findall(r"[A-Z][a-z]{2,}(?: [A-Z][a-z]+)*:?", pattern)
+    }
+)
+"""The literal words of the rule table (`Vote:`, `Daily Papers`, `Watch Video`, ...): a row a
+new era adds to `LINE_RULES` brings its own into the generated lines, so a `_BY_FIRST` left
+without it is caught."""
 _LINE_PIECES = st.sampled_from(
     [
         *(" ", "\t", "-", "=", "*", "_", "+", "#", "!", "[", "]", "(", "<", ">", "`", "~", "a"),
-        *("D", "Vote:", "Authors:", "Daily Papers", "Watch Video", "1", "\u0663", ".", ")", "/"),
-        "\n",
+        *("D", "1", "\u0663", ".", ")", "/", "\n"),
+        *_RULE_WORDS,
     ]
 )
 
