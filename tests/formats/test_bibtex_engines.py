@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,7 +29,6 @@ import digestkit
 from digestkit import DailyDigest, DigestDocument, Paper
 from digestkit.formats._bibtex_ascii import ACCENTS
 
-from ..conftest import CORPUS, REQUIRE_CORPUS
 from ..strategies import LONG
 from .test_bibtex import (
     CIRCUMFLEX,
@@ -470,13 +470,17 @@ def test_hostile_corpus_and_single_accent_entries_with_biber_and_lualatex(
     With `--ascii`: the hostile entries and each one-accent letter, which biber decodes to the
     letter itself (no dotless i, U+0131, plus a combining mark); it cannot decode two nested
     accents, which docs/formats.md says. Without a corpus (and not required) the UTF-8 part is
-    the hostile entries alone."""
+    the hostile entries alone, and the test says so in a warning."""
     tools("lualatex", "biber")
     letters = [c for c in accented_letters() if len(unicodedata.normalize("NFD", c)) == 2]
     assert len(letters) > 250
     sample: list[Paper] = []
-    if REQUIRE_CORPUS or any(CORPUS.glob("*/*/*.md")):
-        sample = biber_sample(request.getfixturevalue("corpus_documents"))
+    try:  # `corpus_files`' rule: a skip without a corpus, an error when CI requires one
+        documents = request.getfixturevalue("corpus_documents")
+    except pytest.skip.Exception as skipped:
+        warnings.warn(f"biber + lualatex ran without the corpus sample: {skipped}", stacklevel=1)
+    else:
+        sample = biber_sample(documents)
     parts = [
         ("", [*hostile_papers(), *letter_papers(letters)], True),
         ("u-", [*hostile_papers(), *sample], False),
