@@ -16,26 +16,11 @@ import mistune
 import pytest
 
 from digestkit import DigestDocument
-from digestkit.markdown.labels import split_label
+from digestkit.markdown.labels import _plain, split_label
 
 MALFORMED = re.compile(r"- \*\*\*[^*]+\*:")
 
 _MARKDOWN = mistune.create_markdown(renderer=None)
-
-
-def _flatten(nodes: list[dict[str, Any]]) -> str | None:
-    parts = []
-    for node in nodes:
-        if node["type"] == "text":
-            parts.append(node["raw"])
-        elif node["type"] in ("strong", "emphasis"):
-            inner = _flatten(node["children"])
-            if inner is None:
-                return None
-            parts.append(inner)
-        else:
-            return None
-    return "".join(parts)
 
 
 def mistune_label(bullet: str) -> str | None:
@@ -51,7 +36,7 @@ def mistune_label(bullet: str) -> str | None:
         return None
     if nodes[1]["type"] != "text" or not nodes[1]["raw"].startswith(":"):
         return None
-    label = _flatten(nodes[0]["children"])
+    label = _plain(nodes[0]["children"])  # the text of an emphasis made only of text
     return label.strip() if label is not None else None
 
 
