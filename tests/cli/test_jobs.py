@@ -220,3 +220,23 @@ def test_stopping_workers_mid_result_leaves_no_thread_waiting() -> None:
     assert manager is not None
     manager.join(timeout=30)
     assert not manager.is_alive()
+
+
+def test_a_worker_signalled_before_its_initializer_dies_without_a_traceback() -> None:
+    # CI once saw "Process ForkProcess-2: Traceback ... Terminated: 15": SIGTERM reached a
+    # worker forked with the command's handler, before `_worker_signals` reset it. Here the
+    # fork is by hand, with the handler in place, and the child signals itself at once.
+    from digestkit.cli import app
+
+    with app.signals_unwind():
+        assert signal.getsignal(signal.SIGTERM) is app._terminate
+        child = os.fork()
+        if child == 0:  # the child must never return into pytest
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            finally:
+                os._exit(3)
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status), f"the child exited with {os.waitstatus_to_exitcode(status)}"
+    assert os.WTERMSIG(status) == signal.SIGTERM

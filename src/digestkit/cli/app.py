@@ -574,8 +574,18 @@ TERMINATING = tuple(
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    if os.getpid() != _HANDLING[0]:
+        # A `--jobs` worker forked before its initializer gave the signals back their default
+        # action (`jobs._worker_signals`): it dies as that default would, with no traceback.
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     SIGNALLED.append(signum)
     raise Terminated(signum)
+
+
+_HANDLING = [os.getpid()]
+"""The process whose command `signals_unwind` runs: the only one `Terminated` may unwind."""
 
 
 SIGNALLED: list[int] = []
@@ -589,6 +599,7 @@ def signals_unwind() -> Iterator[None]:
     """Turn terminating signals into `Terminated` for the duration of a command. A signal that
     is ignored (`nohup` ignores SIGHUP) stays ignored; the old handlers come back after."""
     previous: dict[int, Any] = {}
+    _HANDLING[0] = os.getpid()
     try:
         for signum in TERMINATING:
             if signal.getsignal(signum) == signal.SIG_DFL:
