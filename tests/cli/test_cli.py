@@ -528,6 +528,31 @@ def test_atomic_output_keeps_permissions_and_cleans_up(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["kept.md"]
 
 
+def test_atomic_output_removes_its_file_when_interrupted_as_it_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interrupt raised the moment the temporary file exists (a signal another thread
+    received is raised on the main thread at any point) leaves no temporary file behind."""
+    from digestkit.cli.files import atomic_output
+
+    target = write(tmp_path / "kept.md", "old\n")
+    real_open = os.open
+
+    def interrupted_open(path: Any, flags: int, mode: int = 0o777, **kw: Any) -> int:
+        handle = real_open(path, flags, mode, **kw)
+        if Path(path).name.startswith(".kept.md."):
+            os.close(handle)
+            raise KeyboardInterrupt
+        return handle
+
+    monkeypatch.setattr(os, "open", interrupted_open)
+    with pytest.raises(KeyboardInterrupt), atomic_output(target) as stream:
+        stream.write("never")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.md"]
+    assert target.read_bytes() == b"old\n"
+
+
 # -- validate ----------------------------------------------------------------------------------
 WITH_PROBLEMS = {
     "2024/01/02.md": DIGEST

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import io
 import os
-import signal
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -194,43 +193,28 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[TextIO]:
             os.close(fd)
         return
     destination = Path(os.path.realpath(target))
-    # Signals wait while the temporary file is created, so none can land between its creation
-    # and the `try` that removes it: a pending one arrives at the unblock, inside the `try`.
-    held = _hold_signals()
+    # The name is chosen before the file exists, so the `except` below knows what to remove
+    # however late an interrupt lands, even between `os.open` returning and its result being
+    # kept (a signal delivered to another thread, such as the `--jobs` pool's, is raised on
+    # the main thread at any point). O_EXCL makes the name this run's alone.
+    temporary = destination.parent / f".{destination.name}.{secrets.token_hex(8)}.tmp"
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-        )
-    except BaseException:
-        _release_signals(held)
-        raise
-    try:
-        _release_signals(held)
+        handle = os.open(temporary, _NEW_FILE, 0o600)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temporary).chmod(_mode_for(destination))
-        Path(temporary).replace(destination)
-    except BaseException:
-        with suppress(OSError):
-            Path(temporary).unlink()
+        temporary.chmod(_mode_for(destination))
+        temporary.replace(destination)
+    except BaseException as error:
+        ours = not (isinstance(error, FileExistsError) and error.filename == str(temporary))
+        if ours:  # a FileExistsError of the `os.open` itself names another's file
+            with suppress(OSError):
+                temporary.unlink()
         raise
 
 
-_HELD = frozenset({signal.SIGINT, signal.SIGTERM} | {getattr(signal, "SIGHUP", signal.SIGTERM)})
-
-
-def _hold_signals() -> set[int | signal.Signals] | None:
-    """Block the terminating signals (POSIX only); what to restore, or None."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-
-
-def _release_signals(held: set[int | signal.Signals] | None) -> None:
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def _mode_for(destination: Path) -> int:
