@@ -133,6 +133,11 @@ def test_json_figures_and_check_exit_code(bench_run: BenchRun) -> None:
         check["margin"] == pytest.approx((check["limit"] - check["value"]) / check["limit"])
         for check in checks
     )
+    for label in ("validate", "fmt --check"):  # Amdahl's bound from the one-file run
+        cores = report["cores"][label]
+        fixed, serial = cores["jobs_fixed"]["best"], cores["jobs_1"]["best"]
+        assert 0.5 < cores["best_possible_ratio"] == pytest.approx(0.5 + fixed / serial / 2)
+    assert report["startup"]["validate_one_file"]["best"] > 0
     hf = report["hf_json"]
     assert hf["entries"] > 0 and hf["mb_per_s"] > 0 and hf["validate"]["bytes_per_byte"] > 0
     assert {check["verdict"] for check in checks} <= VERDICTS

@@ -54,6 +54,10 @@ AuthorName = Annotated[
 ]
 """One line, no surrounding whitespace, and not `+` (the web page's "more authors" expander)."""
 Label = Annotated[str, StringConstraints(pattern=r"^[^\s*\x1c-\x1f](?:[^\n*]*[^\s*\x1c-\x1f])?$")]
+_LABEL = re.compile(r"[^\s*\ud800-\udfff](?:[^\n*\ud800-\udfff]*[^\s*\ud800-\udfff])?")
+r"""`Label` in Python's `re`, whose `\s` holds Rust's and U+001C..U+001F (surrogates, which no
+Rust string holds, left out): what it accepts, the pattern accepts (a test tries every code
+point), and what it refuses goes to pydantic."""
 
 
 class Trivia(Generic[T]):
@@ -111,7 +115,12 @@ def _end_with_newline(text: str) -> str:
 class DigestModel(BaseModel):
     """Base of every model: equality is data equality (fields only, not positions or layout)."""
 
-    model_config = ConfigDict(extra="ignore", validate_default=False, ignored_types=(Trivia,))
+    # `defer_build`: a parse builds its models directly (`parsed_*` below), so a command that
+    # only parses (`validate`) never pays for pydantic's validators and serializers (some
+    # 70 ms of CPU a start-up); the first `model_validate` or dump builds them.
+    model_config = ConfigDict(
+        extra="ignore", validate_default=False, ignored_types=(Trivia,), defer_build=True
+    )
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in TRIVIA_NAMES:
@@ -248,6 +257,12 @@ def parsed_item(label: str | None, text: str) -> SummaryItem:
     return _built(SummaryItem, {"label": label, "text": text})
 
 
+def label_valid(label: str | None) -> bool:
+    """Whether `label` is a valid `SummaryItem.label` without asking pydantic (False may still
+    be valid: let pydantic decide then)."""
+    return label is None or _LABEL.fullmatch(label) is not None
+
+
 def parsed_items(items: list[list[str | None]]) -> list[SummaryItem]:
     """`parsed_item` of each `[label, text line, ...]` of a block, in one loop: a corpus parse
     builds 21,000 items, and two calls an item were a fifth of their cost."""
@@ -353,3 +368,25 @@ class DigestDocument(DigestModel):
     def errors(self) -> list[Diagnostic]:
         """The diagnostics of severity error: what `strict=True` raises for."""
         return [d for d in self._diagnostics if d.is_error]
+
+
+_PARSED_FIELDS[DailyDigest] = frozenset({"date", "papers", "epilogue"})
+_PARSED_FIELDS[DigestDocument] = frozenset({"preamble", "digests"})
+_SHARED_FIELDS_SET[DailyDigest] = set(_PARSED_FIELDS[DailyDigest])
+_SHARED_FIELDS_SET[DigestDocument] = set(_PARSED_FIELDS[DigestDocument])
+
+
+def parsed_document(
+    preamble: str, digests: list[tuple[dt.date | None, list[Paper], str]]
+) -> DigestDocument:
+    """The `DigestDocument` pydantic would validate from a parse's `(date, papers, epilogue)`
+    digests, built directly: dates come from `date.fromisoformat`, papers are built already and
+    the texts are slices of decoded text, so only the newline validators have work to do."""
+    built = [
+        _built(
+            DailyDigest,
+            {"date": date, "papers": papers, "epilogue": _end_with_newline(epilogue)},
+        )
+        for date, papers, epilogue in digests
+    ]
+    return _built(DigestDocument, {"digests": built, "preamble": _end_with_newline(preamble)})

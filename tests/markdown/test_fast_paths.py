@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +25,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 import digestkit
 from digestkit import DigestDocument, Paper
 from digestkit.markdown import active, made, paper_block, scan, shaped, source
-from digestkit.models import DigestModel, parsed_paper
+from digestkit.models import DigestModel, Label, label_valid, parsed_paper
 
 from ..conftest import FIXTURES
 from ..strategies import PROFILE, one_line
@@ -92,7 +95,7 @@ def test_the_made_paper_is_what_the_block_reader_reads(
 
 
 def _state(model: object) -> object:
-    """A model's whole pydantic state, nested models included, `_layout` left out."""
+    """A model's whole pydantic state, nested models included, the parse's trivia left out."""
     if isinstance(model, list):
         return [_state(item) for item in model]
     if not isinstance(model, DigestModel):
@@ -103,7 +106,7 @@ def _state(model: object) -> object:
         [(name, _state(value)) for name, value in model.__dict__.items()],
         set(model.__pydantic_fields_set__),
         model.__pydantic_extra__,
-        sorted(set(private or ()) - {"_layout"}),
+        sorted(set(private or ()) - {"_layout", "_diagnostics"}),
     )
 
 
@@ -115,6 +118,64 @@ def test_built_papers_are_what_pydantic_builds(corpus: list[Path]) -> None:
             assert _state(paper) == _state(Paper.model_validate(values)), paper.url
             built += paper.model_fields_set is parsed_paper_fields_set()
     assert built > 5000  # the fast path is the common one
+
+
+def test_built_documents_are_what_pydantic_builds(corpus: list[Path]) -> None:
+    for text in _texts(corpus):
+        document = digestkit.parse(text)
+        values = {
+            "preamble": document.preamble,
+            "digests": [
+                {"date": digest.date, "papers": digest.papers, "epilogue": digest.epilogue}
+                for digest in document.digests
+            ],
+        }
+        assert _state(document) == _state(DigestDocument.model_validate(values))
+
+
+def test_the_label_check_accepts_only_what_pydantic_accepts() -> None:
+    """`models.label_valid` lets a label skip pydantic: on every code point, alone and inside
+    a label, it accepts nothing `Label` refuses, and it accepts the common labels."""
+    adapter = TypeAdapter(Label)
+
+    def pydantic_accepts(label: str) -> bool:
+        try:
+            adapter.validate_python(label)
+        except ValidationError:
+            return False
+        return True
+
+    accepted = 0
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        for label in (char, f"a{char}b"):
+            if label_valid(label):
+                accepted += 1
+                assert pydantic_accepts(label), ascii(label)
+    assert accepted > 2 * 1_000_000  # almost every character is fine inside a label
+    assert label_valid("What's New") and label_valid(None)
+    assert not label_valid(" x") and not label_valid("a*b") and not label_valid("")
+
+
+def test_a_parse_builds_no_pydantic_validator(tmp_path: Path) -> None:
+    """Models are built directly as a file is parsed (`defer_build`): `validate` never pays
+    for pydantic's schema, validators and serializers. A dump builds them on first use."""
+    script = (
+        "import sys, digestkit\n"
+        "from digestkit.models import DailyDigest, DigestDocument, Media, Paper, SummaryItem\n"
+        "kinds = (DigestDocument, DailyDigest, Paper, Media, SummaryItem)\n"
+        "document = digestkit.parse_file(sys.argv[1])\n"
+        "assert len(document.papers) == 2, document.papers\n"
+        "print([kind.__pydantic_complete__ for kind in kinds])\n"
+        "document.model_dump_json()\n"
+        "print(DigestDocument.__pydantic_complete__)\n"
+    )
+    digest = tmp_path / "digest.md"
+    digest.write_text(EDGES[0], encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(digest)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:2] == [str([False] * 5), "True"]
 
 
 def parsed_paper_fields_set() -> set[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic
-from ..models import DigestDocument, Paper, parsed_paper, share_fields_set
+from ..models import DigestDocument, Paper, parsed_document, parsed_paper, share_fields_set
 from . import fields, made, shaped
 from .active import find_active
 from .escaping import without_surrogates
@@ -236,11 +236,13 @@ def _build(source: Source) -> DigestDocument:
     walk.run()
     raw = source.raw
     assert walk.preamble_stop is not None
-    data: dict[str, Any] = {"preamble": raw(0, walk.preamble_stop), "digests": []}
-    for digest in walk.digests:
-        epilogue = raw(*digest.epilogue) if digest.epilogue else ""
-        data["digests"].append({"date": digest.date, "papers": digest.papers, "epilogue": epilogue})
-    document = DigestDocument.model_validate(data)  # the papers pass through as they are
+    document = parsed_document(
+        raw(0, walk.preamble_stop),
+        [
+            (digest.date, digest.papers, raw(*digest.epilogue) if digest.epilogue else "")
+            for digest in walk.digests
+        ],
+    )
     document._layout = DocumentLayout(
         source.bom, source.text.endswith(("\n", "\r")) or not source.text
     )

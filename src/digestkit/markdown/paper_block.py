@@ -14,7 +14,7 @@ import unicodedata
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..models import SummaryItem, parsed_items
+from ..models import SummaryItem, label_valid, parsed_items
 from . import fields, shaped, summary_markup
 from .active import script_scheme
 from .labels import CANONICAL_LABEL, split_label
@@ -371,7 +371,9 @@ class PaperBlock:
             self._settle_blanks("gap")
         values, heading = self.values, self.start
         summary: list[SummaryItem | dict[str, Any]] = [*parsed_items(self.items)]
-        for odd in self.odd:  # a label mistune read: pydantic checks it
+        # A label mistune read is checked here, and by pydantic if this check refuses it.
+        self.odd = {odd for odd in self.odd if not label_valid(self.items[odd][0])}
+        for odd in self.odd:
             summary[odd] = {"label": self.items[odd][0], "text": summary[odd].text}  # type: ignore[union-attr]
         values["summary"] = summary
         for number, entry in enumerate(summary if self.markup else ()):
