@@ -171,13 +171,15 @@ def with_a_pydantic_plugin(tmp_path: Path, code: list[str], variable: str | None
 
 
 def test_the_command_runs_without_pydantic_plugins_unless_the_user_asks(tmp_path: Path) -> None:
-    parse = [sys.executable, "-c", f"import digestkit; digestkit.parse_file({str(DAY5)!r})"]
-    validate = [*COMMAND, "validate", str(DAY5)]
-    assert "Paper" in with_a_pydantic_plugin(tmp_path / "library", parse, None)  # plugins work
-    assert with_a_pydantic_plugin(tmp_path / "cli", validate, None) == []
-    assert "Paper" in with_a_pydantic_plugin(tmp_path / "on", validate, "")  # the user's choice
-    assert with_a_pydantic_plugin(tmp_path / "named", validate, "other") != []
-    assert with_a_pydantic_plugin(tmp_path / "off", validate, "logging") == []
+    # A parse builds no pydantic validator (`defer_build`); JSON output builds them all.
+    dump = f"import digestkit; digestkit.dumps(digestkit.parse_file({str(DAY5)!r}), 'json')"
+    library = [sys.executable, "-c", dump]
+    convert = [*COMMAND, "convert", str(DAY5), "--to", "json"]
+    assert "DigestDocument" in with_a_pydantic_plugin(tmp_path / "library", library, None)
+    assert with_a_pydantic_plugin(tmp_path / "cli", convert, None) == []
+    assert "DigestDocument" in with_a_pydantic_plugin(tmp_path / "on", convert, "")  # user choice
+    assert with_a_pydantic_plugin(tmp_path / "named", convert, "other") != []
+    assert with_a_pydantic_plugin(tmp_path / "off", convert, "logging") == []
 
 
 # -- example -----------------------------------------------------------------------------------

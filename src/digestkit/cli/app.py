@@ -641,9 +641,10 @@ PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
 def no_pydantic_plugins() -> None:
     """The command runs without pydantic plugins unless the user chose otherwise (docs/cli.md,
     "Start-up time"): looking for them reads every installed distribution's entry points when
-    the first model is built (1% of a corpus `validate`), and a plugin (an observability hook)
-    would see every paper validated. Only the command sets this: the library never changes a
-    user's environment. A user who wants plugins sets the variable themselves (even empty)."""
+    pydantic first builds a model's validator (`convert` to JSON does; a parse builds none),
+    and a plugin (an observability hook) would see every model built. Only the command sets
+    this: the library never changes a user's environment. A user who wants plugins sets the
+    variable themselves (even empty)."""
     os.environ.setdefault(PLUGINS_VARIABLE, "__all__")
 
 
