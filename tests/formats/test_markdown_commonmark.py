@@ -12,6 +12,7 @@ from markdown_it.token import Token
 
 import digestkit
 from digestkit import DailyDigest, DigestDocument, FormatError, Media, Paper, SummaryItem
+from digestkit.formats.markdown import _writable
 
 from ..strategies import PROFILE, author_names, titles, urls
 
@@ -96,6 +97,22 @@ def test_nul_is_never_written() -> None:
     assert "\x00" not in out and digestkit.parse(out).papers == doc.papers
     with pytest.raises(FormatError):
         digestkit.dumps(document(Paper(title="a\x00b", url=URL)), "markdown", mode="canonical")
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            ["a", "\u00e9", "\ud55c", "\U0001f600", "\n", "\x00", "\ud800", "\udfff"]
+        )
+    )
+)
+def test_only_nul_and_lone_surrogates_are_unwritable(text: str) -> None:
+    """`_writable`'s fast path (a NUL test and UTF-8 encoding) refuses what its regex finds."""
+    if "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text):
+        with pytest.raises(FormatError, match="cannot write U\\+"):
+            _writable(text)
+    else:
+        assert _writable(text) is text
 
 
 def test_lone_surrogates_never_raise() -> None:

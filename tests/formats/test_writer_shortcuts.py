@@ -281,7 +281,9 @@ def test_html_authors_separator_agrees_with_a_comma_in_any_name(names: list[str]
     """The HTML writer counts the commas of the joined names instead of testing each name."""
     from digestkit.formats.html import paper_html
 
-    paper = Paper(title="T", url="https://x.org/", authors=[n.strip() or "A" for n in names])
+    # One line each, no surrounding whitespace, not `+` (`AuthorName`)
+    valid = [" ".join(name.split()).strip("+") or "A" for name in names]
+    paper = Paper(title="T", url="https://x.org/", authors=valid)
     separator = "; " if any("," in name for name in paper.authors) else ", "
     expected = separator.join(paper.authors)
     markup = paper_html(

@@ -78,11 +78,15 @@ def authors_line(paper: Paper) -> str:
 def summary_lines(paper: Paper) -> str:
     lines = []
     for item in paper.summary:
-        first, *rest = item.text.split("\n")
-        lead = f"- ***{item.label}***:" if item.label is not None else "-"
-        lines.append(f"{lead} {first}" if first else lead)
-        lines.extend(f"  {line}" if line else "" for line in rest)
-    return "".join(f"{line}\n" for line in lines)
+        text, label = item.text, item.label
+        lead = "-" if label is None else f"- ***{label}***:"
+        if "\n" not in text:  # most items: one line, no split
+            lines.append(f"{lead} {text}\n" if text else lead + "\n")
+            continue
+        first, *rest = text.split("\n")
+        lines.append(f"{lead} {first}\n" if first else lead + "\n")
+        lines.extend(f"  {line}\n" if line else "\n" for line in rest)
+    return "".join(lines)
 
 
 _RENDER = {
@@ -124,6 +128,13 @@ def _writable(text: str) -> str:
     """`text`, if a digest file can hold it; else `FormatError` naming the character. No writer
     may emit what the reader refuses: NUL makes `parse_file` refuse the file as binary, and a
     lone surrogate (from a `\\ud800` escape in JSON) cannot be encoded at all."""
+    if "\x00" not in text:  # one memchr, and UTF-8 encoding in C: half the regex's time
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
     match = _UNWRITABLE.search(text)
     if match is None:
         return text
