@@ -82,21 +82,44 @@ def _url(url: str, ascii: bool) -> str:
     return quote(url, safe=_URL_SAFE) if ascii and not url.isascii() else url
 
 
+class _Names(dict[str, str]):
+    """`escape_name` of each name, remembered for one output with one `ascii` (most authors
+    write several papers, and half the names of the corpus are repeats)."""
+
+    def __init__(self, ascii: bool) -> None:
+        super().__init__()
+        self.ascii = ascii
+
+    def __missing__(self, name: str) -> str:
+        written = self[name] = escape_name(name, self.ascii)
+        return written
+
+
 def entry(
-    paper: Paper, key: str, when: str | None, protect: Protect, ascii: bool, raw_math: bool = False
+    paper: Paper,
+    key: str,
+    when: str | None,
+    protect: Protect,
+    ascii: bool,
+    raw_math: bool = False,
+    names: dict[str, str] | None = None,
+    arxiv_id: str | None = None,
 ) -> str:
-    """One `@misc` entry, one field per line, each line ending with a comma as arXiv's do."""
-    fields = [("title", escape_title(paper.title, protect, ascii, raw_math))]
+    """One `@misc` entry, one field per line, each line ending with a comma as arXiv's do.
+    `names`: the escaped names already written (`_Names`, with the same `ascii`); `arxiv_id`:
+    the paper's, from `keyed_papers` (else read from the paper)."""
+    if arxiv_id is None:
+        arxiv_id = paper.arxiv_id
+    body = f"{_INDENT}title={{{escape_title(paper.title, protect, ascii, raw_math)}}},\n"
     if paper.authors:
-        fields.append(("author", " and ".join(escape_name(n, ascii) for n in paper.authors)))
+        escaped = _Names(ascii) if names is None else names
+        authors = " and ".join([escaped[name] for name in paper.authors])
+        body += f"{_INDENT}author={{{authors}}},\n"
     if when is not None:
-        fields.append(("year", when))
-    if paper.arxiv_id is not None:
-        fields.append(("eprint", paper.arxiv_id))
-        fields.append(("archivePrefix", "arXiv"))
-    fields.append(("url", _url(paper.url, ascii)))
-    body = "".join(f"{_INDENT}{name}={{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key},\n{body}}}\n"
+        body += f"{_INDENT}year={{{when}}},\n"
+    if arxiv_id is not None:
+        body += f"{_INDENT}eprint={{{arxiv_id}}},\n{_INDENT}archivePrefix={{arXiv}},\n"
+    return f"@misc{{{key},\n{body}{_INDENT}url={{{_url(paper.url, ascii)}}},\n}}\n"
 
 
 def write(
@@ -127,6 +150,7 @@ def write(
     if not isinstance(raw_math, bool):
         raise FormatError(f"bibtex raw_math={raw_math!r}; expected True or False")
     separator = ""
-    for paper, key, _, when, _ in keyed_papers(documents):
-        out.write(separator + entry(paper, key, when, protect, ascii, raw_math))
+    names = _Names(ascii)
+    for paper, key, _, when, arxiv_id in keyed_papers(documents):
+        out.write(separator + entry(paper, key, when, protect, ascii, raw_math, names, arxiv_id))
         separator = "\n"
